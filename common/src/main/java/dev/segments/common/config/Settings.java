@@ -1,0 +1,26 @@
+package dev.segments.common.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of a run, read and validated once at start-up (see {@link SettingsLoader}).
+ *
+ * @param warehousePath root of the Delta tables
+ * @param catalogDatabase the Spark catalog database the tables are registered in, if any
+ */
+public record Settings(
+    String warehousePath,
+    Optional<String> catalogDatabase,
+    InputSettings input,
+    IngestSettings ingest,
+    List<TraitColumn> userTraits,
+    List<TraitColumn> accountTraits,
+    FeatureSettings features,
+    SparkSettings spark) {
+
+  public Settings {
+    userTraits = List.copyOf(userTraits);
+    accountTraits = List.copyOf(accountTraits);
+  }
+}

@@ -1,0 +1,324 @@
+package dev.segments.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads the run's configuration and turns it into {@link Settings}.
+ *
+ * <p>Layers, strongest first: {@code -Dkey=value} overrides, the deployment's file ({@code --config
+ * FILE}, else {@code conf/application.conf} if present), then {@code reference.conf}. Environment
+ * variables enter through {@code ${?VAR}} substitutions. JVM system properties are deliberately not
+ * merged: spark-submit sets many {@code spark.*} ones that are not ours.
+ *
+ * <p>Every value is read eagerly; all problems are collected and reported together, each naming
+ * the key, the value, the file and line, and what is valid.
+ */
+public final class SettingsLoader {
+
+  /** The file used when no --config is given and it exists. */
+  public static final Path DEFAULT_CONFIG_FILE = Path.of("conf", "application.conf");
+
+  /** Sections whose keys are the user's own (no fixed schema in reference.conf). */
+  private static final List<String> OPEN_SECTIONS =
+      List.of("traits.user.", "traits.account.", "spark.conf.");
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Set<String> RESERVED_USER_COLUMNS =
+      Set.of("user_id", "traits", "first_identified_at", "last_identified_at");
+  private static final Set<String> RESERVED_ACCOUNT_COLUMNS =
+      Set.of("account_id", "traits", "first_identified_at", "last_identified_at");
+
+  private SettingsLoader() {}
+
+  /** Loads and validates; throws {@link InvalidConfigException} naming every problem. */
+  public static Settings load(Optional<Path> configFile, Map<String, String> overrides) {
+    return read(loadConfig(configFile, overrides));
+  }
+
+  /** The merged, resolved configuration (before validation into records). */
+  public static Config loadConfig(Optional<Path> configFile, Map<String, String> overrides) {
+    Config reference = ConfigFactory.defaultReference();
+    Config deployment = ConfigFactory.empty();
+    Optional<Path> file =
+        configFile.isPresent()
+            ? configFile
+            : Files.isRegularFile(DEFAULT_CONFIG_FILE) ? Optional.of(DEFAULT_CONFIG_FILE) : Optional.empty();
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isRegularFile(path)) {
+        throw new InvalidConfigException(
+            List.of("config file " + path + " does not exist (check --config)"));
+      }
+      try {
+        deployment =
+            ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new InvalidConfigException(List.of("cannot parse " + path + ": " + e.getMessage()));
+      }
+    }
+    Config commandLine;
+    try {
+      commandLine = ConfigFactory.parseMap(overrides, "command line -D");
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(List.of("cannot parse -D overrides: " + e.getMessage()));
+    }
+    List<String> problems = new ArrayList<>();
+    problems.addAll(unknownKeys(deployment, reference));
+    problems.addAll(unknownKeys(commandLine, reference));
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    try {
+      return commandLine
+          .withFallback(deployment)
+          .withFallback(reference)
+          .resolve(ConfigResolveOptions.defaults());
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(List.of(e.getMessage()));
+    }
+  }
+
+  private static List<String> unknownKeys(Config layer, Config reference) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, ConfigValue> entry : layer.entrySet()) {
+      String key = entry.getKey();
+      if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) {
+        continue;
+      }
+      if (!reference.hasPathOrNull(key)) {
+        problems.add(
+            "unknown key '"
+                + key
+                + "' ("
+                + entry.getValue().origin().description()
+                + "); the keys and their defaults are in reference.conf (README: Configuration)");
+      }
+    }
+    return problems;
+  }
+
+  /** Validates a resolved configuration into records; throws naming every problem. */
+  public static Settings read(Config config) {
+    Reader r = new Reader(config);
+    String warehouse = r.nonEmptyString("warehouse.path");
+    String database = r.string("catalog.database");
+    if (database != null && !database.isEmpty() && !IDENTIFIER.matcher(database).matches()) {
+      r.problem("catalog.database", database, "must match [a-z][a-z0-9_]* or be empty");
+    }
+    String inputPath = r.nonEmptyString("input.path");
+    String format = r.string("input.format");
+    InputSettings.InputFormat inputFormat = InputSettings.InputFormat.JSON;
+    if (format != null) {
+      switch (format.toLowerCase(Locale.ROOT)) {
+        case "json" -> inputFormat = InputSettings.InputFormat.JSON;
+        case "parquet" -> inputFormat = InputSettings.InputFormat.PARQUET;
+        default -> r.problem("input.format", format, "must be json or parquet");
+      }
+    }
+    boolean allowMissing = r.bool("input.allow-missing-day");
+    int lookback = r.intBetween("ingest.lookback-days", 0, 365);
+    List<TraitColumn> userTraits = r.traits("traits.user", RESERVED_USER_COLUMNS);
+    List<TraitColumn> accountTraits = r.traits("traits.account", RESERVED_ACCOUNT_COLUMNS);
+    List<Integer> windows = r.windows("features.windows");
+    int totalUsersWindow = r.intBetween("features.total-users-window-days", 1, 3660);
+    int retention = r.intBetween("features.totals-retention-days", 1, 3660);
+    String master = r.nonEmptyString("spark.master");
+    Map<String, String> sparkConf = r.stringMap("spark.conf");
+    r.throwIfProblems();
+    return new Settings(
+        warehouse,
+        database == null || database.isEmpty() ? Optional.empty() : Optional.of(database),
+        new InputSettings(inputPath, inputFormat, allowMissing),
+        new IngestSettings(lookback),
+        userTraits,
+        accountTraits,
+        new FeatureSettings(windows, totalUsersWindow, retention),
+        new SparkSettings(master, sparkConf));
+  }
+
+  /** Converts a trait name such as {@code createdAt} or {@code Created At} to {@code created_at}. */
+  public static String snakeCase(String name) {
+    String s = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    return s;
+  }
+
+  /** Reads values one by one, collecting problems instead of stopping at the first. */
+  private static final class Reader {
+    private final Config config;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Config config) {
+      this.config = config;
+    }
+
+    void problem(String key, Object value, String reason) {
+      String origin = config.hasPath(key) ? config.getValue(key).origin().description() : "not set";
+      problems.add(key + " = " + value + " (" + origin + "): " + reason);
+    }
+
+    void throwIfProblems() {
+      if (!problems.isEmpty()) {
+        throw new InvalidConfigException(problems);
+      }
+    }
+
+    private boolean present(String key) {
+      if (!config.hasPathOrNull(key) || config.getIsNull(key)) {
+        problems.add(key + " is missing (set it in conf/application.conf or with -D" + key + "=...)");
+        return false;
+      }
+      return true;
+    }
+
+    String string(String key) {
+      if (!present(key)) {
+        return null;
+      }
+      ConfigValue value = config.getValue(key);
+      if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+        problem(key, value.render(), "must be a single value, not " + value.valueType().name().toLowerCase(Locale.ROOT));
+        return null;
+      }
+      return config.getString(key);
+    }
+
+    String nonEmptyString(String key) {
+      String value = string(key);
+      if (value != null && value.isBlank()) {
+        problem(key, "\"" + value + "\"", "must not be empty");
+      }
+      return value;
+    }
+
+    boolean bool(String key) {
+      if (!present(key)) {
+        return false;
+      }
+      try {
+        return config.getBoolean(key);
+      } catch (ConfigException.WrongType e) {
+        problem(key, config.getValue(key).render(), "must be true or false");
+        return false;
+      }
+    }
+
+    int intBetween(String key, int min, int max) {
+      if (!present(key)) {
+        return min;
+      }
+      try {
+        int value = config.getInt(key);
+        if (value < min || value > max) {
+          problem(key, value, "must be between " + min + " and " + max);
+        }
+        return value;
+      } catch (ConfigException.WrongType e) {
+        problem(key, config.getValue(key).render(), "must be a whole number between " + min + " and " + max);
+        return min;
+      }
+    }
+
+    List<Integer> windows(String key) {
+      if (!present(key)) {
+        return List.of(1);
+      }
+      List<Integer> windows;
+      try {
+        windows = config.getIntList(key);
+      } catch (ConfigException.WrongType e) {
+        problem(key, config.getValue(key).render(), "must be a list of whole numbers of days, e.g. [1, 7, 30]");
+        return List.of(1);
+      }
+      if (windows.isEmpty()) {
+        problem(key, "[]", "must list at least one window");
+        return List.of(1);
+      }
+      for (int i = 0; i < windows.size(); i++) {
+        int w = windows.get(i);
+        if (w < 1 || w > 3660) {
+          problem(key, windows, "window " + w + " must be between 1 and 3660 days");
+        } else if (i > 0 && w <= windows.get(i - 1)) {
+          problem(key, windows, "windows must be in ascending order without repeats");
+        }
+      }
+      return windows;
+    }
+
+    List<TraitColumn> traits(String key, Set<String> reserved) {
+      if (!present(key)) {
+        return List.of();
+      }
+      if (config.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problem(key, config.getValue(key).render(), "must be an object of trait = type");
+        return List.of();
+      }
+      List<TraitColumn> columns = new ArrayList<>();
+      Map<String, String> seen = new LinkedHashMap<>();
+      for (Map.Entry<String, ConfigValue> e : new java.util.TreeMap<>(config.getObject(key)).entrySet()) {
+        String trait = e.getKey();
+        String path = key + ".\"" + trait + "\"";
+        ConfigValue value = e.getValue();
+        if (value.valueType() != ConfigValueType.STRING) {
+          problem(path, value.render(), "must be one of " + TraitType.validNames());
+          continue;
+        }
+        String typeName = (String) value.unwrapped();
+        Optional<TraitType> type = TraitType.fromConfigName(typeName.toLowerCase(Locale.ROOT));
+        if (type.isEmpty()) {
+          problem(path, typeName, "unknown type; must be one of " + TraitType.validNames());
+          continue;
+        }
+        String column = snakeCase(trait);
+        if (!IDENTIFIER.matcher(column).matches()) {
+          problem(path, typeName, "trait name '" + trait + "' gives no usable column name");
+        } else if (reserved.contains(column)) {
+          problem(path, typeName, "column '" + column + "' is reserved (" + String.join(", ", reserved) + ")");
+        } else if (seen.containsKey(column)) {
+          problem(path, typeName, "column '" + column + "' is already used by trait '" + seen.get(column) + "'");
+        } else {
+          seen.put(column, trait);
+          columns.add(new TraitColumn(trait, column, type.get()));
+        }
+      }
+      return columns;
+    }
+
+    Map<String, String> stringMap(String key) {
+      if (!present(key)) {
+        return Map.of();
+      }
+      if (config.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problem(key, config.getValue(key).render(), "must be an object of \"setting\" = value");
+        return Map.of();
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (Map.Entry<String, ConfigValue> e : config.getObject(key).entrySet()) {
+        ConfigValue v = e.getValue();
+        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+          problem(key + ".\"" + e.getKey() + "\"", v.render(),
+              "must be a single value (quote Spark keys that contain dots: \"spark.x.y\" = 1)");
+        } else {
+          out.put(e.getKey(), String.valueOf(v.unwrapped()));
+        }
+      }
+      return out;
+    }
+  }
+}

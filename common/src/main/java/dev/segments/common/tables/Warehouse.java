@@ -1,0 +1,121 @@
+package dev.segments.common.tables;
+
+import io.delta.tables.DeltaTable;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Delta tables under one warehouse root: where each lives, reading them, and the one way we
+ * write them (one atomic commit per table per run, replacing exactly the rows of the run's keys).
+ */
+public final class Warehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final SparkSession spark;
+  private final String root;
+  private final Optional<String> catalogDatabase;
+
+  public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.catalogDatabase = catalogDatabase;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** The table's current rows; fails naming the table and the stage to run if it is missing. */
+  public Dataset<Row> read(String table) {
+    if (!exists(table)) {
+      throw new IllegalStateException(
+          "Cannot read table "
+              + table
+              + ": there is no Delta table at "
+              + path(table)
+              + " (run the stage that writes it first, e.g. segments run --date D)");
+    }
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The table's rows, or empty when the table does not exist yet (first run). */
+  public Optional<Dataset<Row>> readIfExists(String table) {
+    return exists(table) ? Optional.of(read(table)) : Optional.empty();
+  }
+
+  /**
+   * Replaces the rows matching {@code replaceWhere} with {@code rows} in one commit (creating the
+   * table on first write). Every row of {@code rows} must match the predicate; the predicate is
+   * written by us from dates, never from user input.
+   */
+  public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy) {
+    long start = System.nanoTime();
+    var writer = rows.write().format("delta");
+    if (exists(table)) {
+      writer
+          .mode("overwrite")
+          .option("replaceWhere", replaceWhere)
+          // A trait column added to the config adds a column; older rows read it as null.
+          .option("mergeSchema", "true")
+          .save(path(table));
+    } else {
+      writer.mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).save(path(table));
+    }
+    register(table);
+    long written = rowsWrittenByLastCommit(table);
+    LOG.info("Wrote {} rows to {} ({}) in {} ms", written, table, replaceWhere, (System.nanoTime() - start) / 1_000_000);
+    return written;
+  }
+
+  /** Replaces the whole table in one commit (small state tables rebuilt from their old version). */
+  public long overwrite(String table, Dataset<Row> rows) {
+    long start = System.nanoTime();
+    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
+    register(table);
+    long written = rowsWrittenByLastCommit(table);
+    LOG.info("Wrote {} rows to {} (whole table) in {} ms", written, table, (System.nanoTime() - start) / 1_000_000);
+    return written;
+  }
+
+  /** Rows the table's latest commit wrote, from the Delta log (no data is scanned). */
+  private long rowsWrittenByLastCommit(String table) {
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operationMetrics").first();
+    scala.collection.Map<String, String> metrics = last.getMap(0);
+    return metrics == null || metrics.get("numOutputRows").isEmpty() ? 0 : Long.parseLong(metrics.get("numOutputRows").get());
+  }
+
+  private void register(String table) {
+    if (catalogDatabase.isEmpty()) {
+      return;
+    }
+    String db = catalogDatabase.get();
+    spark.sql("CREATE DATABASE IF NOT EXISTS `" + db + "`");
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS `"
+            + db
+            + "`.`"
+            + table
+            + "` USING DELTA LOCATION '"
+            + path(table).replace("\\", "\\\\").replace("'", "\\'")
+            + "'");
+  }
+
+  /** A SQL date literal for predicates we build. */
+  public static String dateLiteral(LocalDate date) {
+    return "DATE'" + date + "'";
+  }
+}

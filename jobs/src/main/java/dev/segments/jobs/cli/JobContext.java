@@ -1,0 +1,54 @@
+package dev.segments.jobs.cli;
+
+import dev.segments.common.config.Settings;
+import dev.segments.common.spark.SparkSessions;
+import dev.segments.jobs.pipeline.Pipeline;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settings, session and pipeline of one command. Settings are loaded and validated before the
+ * session starts, so a bad config stops the run before anything is touched. The session is
+ * stopped on close only if this context created it (an embedding program keeps its own).
+ */
+public final class JobContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+
+  private final Settings settings;
+  private final SparkSession spark;
+  private final boolean ownsSession;
+
+  private JobContext(Settings settings, SparkSession spark, boolean ownsSession) {
+    this.settings = settings;
+    this.spark = spark;
+    this.ownsSession = ownsSession;
+  }
+
+  public static JobContext open(ConfigOptions options, String appName) {
+    Settings settings = options.load();
+    LOG.info("Settings: {}", settings);
+    boolean existing = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = SparkSessions.create(appName, settings.spark());
+    return new JobContext(settings, spark, !existing);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public Pipeline pipeline() {
+    return new Pipeline(spark, settings);
+  }
+
+  @Override
+  public void close() {
+    if (ownsSession) {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.segments.jobs.cli;
+
+import dev.segments.jobs.pipeline.Stage;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Runs every stage in order for one date (--date) or for each date of a range (--from/--to, a backfill).")
+public final class RunCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Dates dates;
+
+  static final class Dates {
+    @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+        description = "Run one date.")
+    LocalDate date;
+
+    @ArgGroup(exclusive = false)
+    Range range;
+  }
+
+  static final class Range {
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+        description = "First date of a backfill.")
+    LocalDate from;
+
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+        description = "Last date of a backfill (included).")
+    LocalDate to;
+  }
+
+  @Override
+  public Integer call() {
+    LocalDate from = dates.date != null ? dates.date : dates.range.from;
+    LocalDate to = dates.date != null ? dates.date : dates.range.to;
+    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to)) {
+      System.out.println("stages: " + String.join(" -> ", Stage.commands()));
+      ctx.pipeline().run(from, to, System.out);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.segments.jobs.features;
+
+import static dev.segments.jobs.features.WindowAggregates.activeDays;
+import static dev.segments.jobs.features.WindowAggregates.activeUsers;
+import static dev.segments.jobs.features.WindowAggregates.daysSince;
+import static dev.segments.jobs.features.WindowAggregates.eventCounts;
+import static dev.segments.jobs.features.WindowAggregates.totalEvents;
+import static dev.segments.jobs.features.WindowAggregates.zeroIfNull;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.segments.common.config.TraitColumn;
+import dev.segments.jobs.ingest.Traits;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The account_features snapshot of one date. Every user's activity counts under the account the
+ * user belongs to on that date (not the account of the day the activity happened).
+ */
+public final class AccountFeatures {
+
+  private AccountFeatures() {}
+
+  /**
+   * @param activity user_daily_activity rows of the longest window ending on {@code asOf}
+   * @param totals user_event_totals of {@code asOf}
+   * @param accountTraits account_traits
+   * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
+   */
+  public static Dataset<Row> compute(
+      LocalDate asOf,
+      List<Integer> windows,
+      int totalUsersWindow,
+      Dataset<Row> activity,
+      Dataset<Row> totals,
+      Dataset<Row> accountTraits,
+      Dataset<Row> accounts,
+      List<TraitColumn> traitColumns) {
+    Dataset<Row> members = accounts.where(col("account_id").isNotNull());
+    Dataset<Row> accountActivity =
+        activity.drop("account_id").join(members, "user_id").select("account_id", "user_id", "activity_date", "event", "event_count");
+    Dataset<Row> accountTotals = totals.join(members, "user_id");
+
+    Dataset<Row> memberCounts =
+        members.groupBy("account_id").agg(count(lit(1)).as("member_users"));
+    Dataset<Row> everSeen =
+        accountTotals.groupBy("account_id").agg(count_distinct(col("user_id")).as("users_ever_seen"));
+    Dataset<Row> population =
+        accountTraits.select("account_id").union(members.select("account_id")).distinct();
+
+    Dataset<Row> joined =
+        population
+            .join(memberCounts, "account_id", "left")
+            .join(WindowAggregates.activeUserCounts(accountActivity, "account_id", asOf, windows, totalUsersWindow), "account_id", "left")
+            .join(everSeen, "account_id", "left")
+            .join(WindowAggregates.allTime(accountTotals, "account_id"), "account_id", "left")
+            .join(WindowAggregates.activeDayCounts(accountActivity, "account_id", asOf, windows), "account_id", "left")
+            .join(WindowAggregates.eventWindows(accountActivity, "account_id", asOf, windows), "account_id", "left")
+            .join(accountTraits.select("account_id", "traits"), "account_id", "left");
+
+    List<Column> columns = new ArrayList<>();
+    columns.add(lit(Date.valueOf(asOf)).as("as_of_date"));
+    columns.add(col("account_id"));
+    columns.add(zeroIfNull("member_users", false));
+    columns.add(zeroIfNull("total_users", false));
+    columns.add(zeroIfNull("users_ever_seen", false));
+    for (int w : windows) {
+      columns.add(zeroIfNull(activeUsers(w), false));
+    }
+    columns.add(col("first_seen"));
+    columns.add(col("last_seen"));
+    columns.add(daysSince(asOf, col("first_seen")).as("tenure_days"));
+    columns.add(daysSince(asOf, col("last_seen")).as("days_since_last_seen"));
+    for (int w : windows) {
+      columns.add(zeroIfNull(activeDays(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(totalEvents(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(eventCounts(w), true));
+    }
+    columns.add(zeroIfNull("total_events_all_time", false));
+    columns.add(zeroIfNull("event_counts_all_time", true));
+    for (TraitColumn t : traitColumns) {
+      columns.add(Traits.typedValue(col("traits"), t).as(t.column()));
+    }
+    columns.add(coalesce(col("traits"), Traits.emptyMap()).as("traits"));
+    return joined.select(columns.toArray(Column[]::new));
+  }
+}

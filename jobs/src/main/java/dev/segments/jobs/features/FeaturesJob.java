@@ -1,0 +1,165 @@
+package dev.segments.jobs.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import dev.segments.common.config.FeatureSettings;
+import dev.segments.common.config.Settings;
+import dev.segments.common.tables.TableNames;
+import dev.segments.common.tables.Warehouse;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Features for one day D.
+ *
+ * <p>Reads: {@code ingest_runs} (which event dates D's ingest touched), {@code events} of those
+ * dates and of D's ingest, {@code memberships}, the traits tables, the previous {@code
+ * user_event_totals} snapshot and the longest window of {@code user_daily_activity}. Writes, one
+ * commit each: {@code user_daily_activity} (the touched dates replaced), {@code user_event_totals}
+ * (snapshot D = previous snapshot + events ingested since), {@code user_features} and {@code
+ * account_features} (snapshot D).
+ *
+ * <p>Scales with the day's events, the longest window of the daily rollup and the number of
+ * users, never with the length of history (the only full scan is the first run, or a rerun older
+ * than {@code features.totals-retention-days}, which rebuilds totals from events). Rerun of D
+ * replaces D's rows.
+ */
+public final class FeaturesJob {
+  private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+
+  private final SparkSession spark;
+  private final Settings settings;
+  private final Warehouse warehouse;
+
+  public FeaturesJob(SparkSession spark, Settings settings, Warehouse warehouse) {
+    this.spark = spark;
+    this.settings = settings;
+    this.warehouse = warehouse;
+  }
+
+  /** Counts of what was written, for the console. */
+  public record FeaturesSummary(LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts) {
+    public String render() {
+      return String.format("features %s: %,d users, %,d accounts; daily rollup recomputed for %s%n",
+          asOf, users, accounts, recomputedDays);
+    }
+  }
+
+  public FeaturesSummary run(LocalDate date) {
+    spark.sparkContext().setJobGroup("features " + date, "segments features --date " + date, false);
+    FeatureSettings features = settings.features();
+    Date day = Date.valueOf(date);
+    TreeSet<LocalDate> touched = touchedDates(date);
+    Dataset<Row> memberships = warehouse.read(TableNames.MEMBERSHIPS);
+    Dataset<Row> events = warehouse.read(TableNames.EVENTS).where(col("type").equalTo("track"));
+
+    // 1. Daily rollup of the days D's ingest touched.
+    List<Date> touchedSql = touched.stream().map(Date::valueOf).toList();
+    Dataset<Row> touchedEvents = events.where(col("event_date").isin(touchedSql.toArray()));
+    warehouse.replace(
+        TableNames.USER_DAILY_ACTIVITY,
+        DailyRollup.userDailyActivity(touchedEvents, memberships, touched),
+        "activity_date IN (" + touched.stream().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")",
+        List.of("activity_date"));
+
+    // 2. All-time totals: previous snapshot + events ingested since (or everything, first time).
+    Optional<LocalDate> previous = previousTotalsSnapshot(date);
+    Dataset<Row> totals;
+    if (previous.isPresent()) {
+      LocalDate p = previous.get();
+      Dataset<Row> since =
+          events
+              // ingest_date > P implies event_date > P - lookback: lets Delta prune partitions.
+              .where(col("event_date").gt(lit(Date.valueOf(p.minusDays(settings.ingest().lookbackDays())))))
+              .where(col("event_date").leq(lit(day)))
+              .where(col("ingest_date").gt(lit(Date.valueOf(p))).and(col("ingest_date").leq(lit(day))));
+      Dataset<Row> prior = warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
+      totals = DailyRollup.totals(Optional.of(prior), since);
+      LOG.info("user_event_totals {}: snapshot {} plus events ingested after it", date, p);
+    } else {
+      LOG.info("user_event_totals {}: no earlier snapshot, rebuilding from all events", date);
+      totals = DailyRollup.totals(Optional.empty(), events.where(col("ingest_date").leq(lit(day))));
+    }
+    LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
+    warehouse.replace(
+        TableNames.USER_EVENT_TOTALS,
+        totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
+        "as_of_date = " + Warehouse.dateLiteral(date) + " OR as_of_date < " + Warehouse.dateLiteral(oldestKept),
+        List.of("as_of_date"));
+
+    // 3. Snapshots of D from the rollups.
+    Dataset<Row> totalsOfDay =
+        warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day))).drop("as_of_date");
+    Dataset<Row> activity =
+        warehouse.read(TableNames.USER_DAILY_ACTIVITY)
+            .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> accounts = DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
+    long users;
+    long accountCount;
+    try {
+      Dataset<Row> userFeatures =
+          UserFeatures.compute(date, features.windows(), activity, totalsOfDay,
+              warehouse.read(TableNames.USER_TRAITS), accounts, settings.userTraits());
+      users = warehouse.replace(TableNames.USER_FEATURES, userFeatures, "as_of_date = " + Warehouse.dateLiteral(date), List.of("as_of_date"));
+      Dataset<Row> accountFeatures =
+          AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), activity, totalsOfDay,
+              warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
+      accountCount = warehouse.replace(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date = " + Warehouse.dateLiteral(date), List.of("as_of_date"));
+    } finally {
+      activity.unpersist();
+      accounts.unpersist();
+    }
+    FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), users, accountCount);
+    LOG.info("{}", summary.render().trim());
+    return summary;
+  }
+
+  /** D plus the event dates D's ingest touched (late events). */
+  private TreeSet<LocalDate> touchedDates(LocalDate date) {
+    if (!warehouse.exists(TableNames.INGEST_RUNS)) {
+      throw notIngested(date);
+    }
+    List<Row> runs = warehouse.read(TableNames.INGEST_RUNS)
+        .where(col("ingest_date").equalTo(lit(Date.valueOf(date))))
+        .select("touched_dates").collectAsList();
+    if (runs.isEmpty()) {
+      throw notIngested(date);
+    }
+    TreeSet<LocalDate> touched = new TreeSet<>();
+    touched.add(date);
+    for (Object d : runs.get(0).getList(0)) {
+      touched.add(((Date) d).toLocalDate());
+    }
+    return touched;
+  }
+
+  private static IllegalStateException notIngested(LocalDate date) {
+    return new IllegalStateException(
+        "Cannot build features for " + date + ": ingest has not run for that date (run segments ingest --date "
+            + date + " first, or segments run --date " + date + ")");
+  }
+
+  private Optional<LocalDate> previousTotalsSnapshot(LocalDate date) {
+    if (!warehouse.exists(TableNames.USER_EVENT_TOTALS)) {
+      return Optional.empty();
+    }
+    Row row = warehouse.read(TableNames.USER_EVENT_TOTALS)
+        .where(col("as_of_date").lt(lit(Date.valueOf(date))))
+        .agg(max(col("as_of_date")))
+        .first();
+    return row.isNullAt(0) ? Optional.empty() : Optional.of(row.getDate(0).toLocalDate());
+  }
+}

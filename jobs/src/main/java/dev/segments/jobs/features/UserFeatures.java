@@ -1,0 +1,78 @@
+package dev.segments.jobs.features;
+
+import static dev.segments.jobs.features.WindowAggregates.activeDays;
+import static dev.segments.jobs.features.WindowAggregates.daysSince;
+import static dev.segments.jobs.features.WindowAggregates.eventCounts;
+import static dev.segments.jobs.features.WindowAggregates.totalEvents;
+import static dev.segments.jobs.features.WindowAggregates.zeroIfNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.segments.common.config.TraitColumn;
+import dev.segments.jobs.ingest.Traits;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** The user_features snapshot of one date, as a pure function of the rollups and traits. */
+public final class UserFeatures {
+
+  private UserFeatures() {}
+
+  /**
+   * @param activity user_daily_activity rows of the longest window ending on {@code asOf}
+   * @param totals user_event_totals of {@code asOf} {@code (user_id, event, event_count, first_ts, last_ts)}
+   * @param userTraits user_traits (id, typed columns, traits map)
+   * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
+   */
+  public static Dataset<Row> compute(
+      LocalDate asOf,
+      List<Integer> windows,
+      Dataset<Row> activity,
+      Dataset<Row> totals,
+      Dataset<Row> userTraits,
+      Dataset<Row> accounts,
+      List<TraitColumn> traitColumns) {
+    Dataset<Row> population =
+        totals.select("user_id")
+            .union(userTraits.select("user_id"))
+            .union(accounts.select("user_id"))
+            .distinct();
+    Dataset<Row> joined =
+        population
+            .join(accounts, "user_id", "left")
+            .join(WindowAggregates.allTime(totals, "user_id"), "user_id", "left")
+            .join(WindowAggregates.activeDayCounts(activity, "user_id", asOf, windows), "user_id", "left")
+            .join(WindowAggregates.eventWindows(activity, "user_id", asOf, windows), "user_id", "left")
+            .join(userTraits.select("user_id", "traits"), "user_id", "left");
+
+    List<Column> columns = new ArrayList<>();
+    columns.add(lit(Date.valueOf(asOf)).as("as_of_date"));
+    columns.add(col("user_id"));
+    columns.add(col("account_id"));
+    columns.add(col("first_seen"));
+    columns.add(col("last_seen"));
+    columns.add(daysSince(asOf, col("first_seen")).as("tenure_days"));
+    columns.add(daysSince(asOf, col("last_seen")).as("days_since_last_seen"));
+    for (int w : windows) {
+      columns.add(zeroIfNull(activeDays(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(totalEvents(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(eventCounts(w), true));
+    }
+    columns.add(zeroIfNull("total_events_all_time", false));
+    columns.add(zeroIfNull("event_counts_all_time", true));
+    for (TraitColumn t : traitColumns) {
+      columns.add(Traits.typedValue(col("traits"), t).as(t.column()));
+    }
+    columns.add(org.apache.spark.sql.functions.coalesce(col("traits"), Traits.emptyMap()).as("traits"));
+    return joined.select(columns.toArray(Column[]::new));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.segments.jobs.features;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Rolling-window and all-time aggregates shared by user and account features. A window of N days
+ * on date D covers activity dates D-N+1 .. D, both included.
+ */
+public final class WindowAggregates {
+
+  private WindowAggregates() {}
+
+  public static String activeDays(int window) {
+    return "active_days_" + window + "d";
+  }
+
+  public static String totalEvents(int window) {
+    return "total_events_" + window + "d";
+  }
+
+  public static String eventCounts(int window) {
+    return "event_counts_" + window + "d";
+  }
+
+  public static String activeUsers(int window) {
+    return "active_users_" + window + "d";
+  }
+
+  /** True for activity dates inside the window of {@code window} days ending on {@code asOf}. */
+  public static Column inWindow(LocalDate asOf, int window) {
+    return col("activity_date").geq(lit(Date.valueOf(asOf.minusDays(window - 1L))));
+  }
+
+  /**
+   * Per id: total events and the per-event counts (a map, events with no count left out) in each
+   * window. Input columns {@code (id, activity_date, event, event_count)}.
+   */
+  public static Dataset<Row> eventWindows(Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows) {
+    List<Column> perEvent = new ArrayList<>();
+    for (int w : windows) {
+      perEvent.add(coalesce(sum(when(inWindow(asOf, w), col("event_count"))), lit(0L)).as("c" + w));
+    }
+    Dataset<Row> byEvent =
+        activity.groupBy(col(id), col("event")).agg(perEvent.get(0), perEvent.subList(1, perEvent.size()).toArray(Column[]::new));
+    List<Column> perId = new ArrayList<>();
+    for (int w : windows) {
+      perId.add(sum(col("c" + w)).as(totalEvents(w)));
+    }
+    for (int w : windows) {
+      perId.add(
+          map_from_entries(array_sort(collect_list(
+                  when(col("c" + w).gt(0), struct(col("event"), col("c" + w).as("count"))))))
+              .as(eventCounts(w)));
+    }
+    return byEvent.groupBy(col(id)).agg(perId.get(0), perId.subList(1, perId.size()).toArray(Column[]::new));
+  }
+
+  /** Per id: the number of distinct activity dates in each window. */
+  public static Dataset<Row> activeDayCounts(Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows) {
+    List<Column> counts = new ArrayList<>();
+    for (int w : windows) {
+      counts.add(count(when(inWindow(asOf, w), lit(1))).as(activeDays(w)));
+    }
+    return activity
+        .select(col(id), col("activity_date"))
+        .distinct()
+        .groupBy(col(id))
+        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+  }
+
+  /**
+   * Per id: first and last seen, total events and per-event counts of all time, from totals rows
+   * {@code (id, event, event_count, first_ts, last_ts)} (several rows per id and event allowed).
+   */
+  public static Dataset<Row> allTime(Dataset<Row> totals, String id) {
+    Dataset<Row> byEvent =
+        totals
+            .groupBy(col(id), col("event"))
+            .agg(sum(col("event_count")).as("event_count"), min(col("first_ts")).as("first_ts"), max(col("last_ts")).as("last_ts"));
+    return byEvent
+        .groupBy(col(id))
+        .agg(
+            min(col("first_ts")).as("first_seen"),
+            max(col("last_ts")).as("last_seen"),
+            sum(col("event_count")).as("total_events_all_time"),
+            map_from_entries(array_sort(collect_list(struct(col("event"), col("event_count").as("count")))))
+                .as("event_counts_all_time"));
+  }
+
+  /** Per id: distinct users active in each window, plus {@code total_users} over its own window. */
+  public static Dataset<Row> activeUserCounts(
+      Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows, int totalUsersWindow) {
+    List<Column> counts = new ArrayList<>();
+    counts.add(count_distinct(when(inWindow(asOf, totalUsersWindow), col("user_id"))).as("total_users"));
+    for (int w : windows) {
+      counts.add(count_distinct(when(inWindow(asOf, w), col("user_id"))).as(activeUsers(w)));
+    }
+    return activity.groupBy(col(id)).agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+  }
+
+  /** Days from the date of {@code timestamp} to {@code asOf} (0 on the same day). */
+  public static Column daysSince(LocalDate asOf, Column timestamp) {
+    return datediff(lit(Date.valueOf(asOf)), to_date(timestamp));
+  }
+
+  /** 0 for a missing count, an empty map for a missing per-event map. */
+  public static Column zeroIfNull(String column, boolean isMap) {
+    return isMap
+        ? coalesce(col(column), map_from_entries(org.apache.spark.sql.functions.array().cast(
+                DataTypes.createArrayType(new org.apache.spark.sql.types.StructType()
+                    .add("event", DataTypes.StringType).add("count", DataTypes.LongType)))))
+            .as(column)
+        : coalesce(col(column), lit(0L)).as(column);
+  }
+}

@@ -1,0 +1,249 @@
+package dev.segments.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import dev.segments.common.config.InputSettings;
+import dev.segments.common.config.Settings;
+import dev.segments.common.tables.TableNames;
+import dev.segments.common.tables.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingest for one day D: reads {@code <input.path>/dt=D}, validates every row, drops duplicates and
+ * writes the accepted events and everything else.
+ *
+ * <p>Reads: the day's input; {@code events} of the previous {@code ingest.lookback-days} (for
+ * duplicate messageIds); {@code user_traits}, {@code account_traits}. Writes, one commit each:
+ * {@code events} (rows with {@code ingest_date = D}; partitioned by {@code event_date}, so late
+ * events land on their own day), {@code events_rejected}, {@code memberships}, {@code user_traits},
+ * {@code account_traits}, and last {@code ingest_runs} (the summary; features reads the touched
+ * dates from it).
+ *
+ * <p>Scales with the day's input plus the lookback's message ids. Rerun of D: the rows of D are
+ * replaced, so the tables are the same as after the first run.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  private final SparkSession spark;
+  private final Settings settings;
+  private final Warehouse warehouse;
+
+  public IngestJob(SparkSession spark, Settings settings, Warehouse warehouse) {
+    this.spark = spark;
+    this.settings = settings;
+    this.warehouse = warehouse;
+  }
+
+  /** The folder holding day D's raw input. */
+  public static String inputFolder(String inputRoot, LocalDate date) {
+    String root = inputRoot.endsWith("/") ? inputRoot.substring(0, inputRoot.length() - 1) : inputRoot;
+    return root + "/dt=" + date;
+  }
+
+  public IngestSummary run(LocalDate date) {
+    spark.sparkContext().setJobGroup("ingest " + date, "segments ingest --date " + date, false);
+    int lookback = settings.ingest().lookbackDays();
+    Dataset<Row> parsed = readInput(date);
+    Dataset<Row> classified = EventParsing.classify(parsed, date, lookback);
+    Dataset<Row> marked =
+        EventParsing.markDuplicates(classified, knownMessageIds(date, lookback))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      IngestSummary summary = summarize(date, parsed, marked);
+      if (!summary.balanced()) {
+        throw new IllegalStateException(
+            "Cannot ingest " + date + ": row counts do not add up (read " + summary.read()
+                + " != accepted " + summary.accepted() + " + duplicates " + summary.duplicates()
+                + " + rejected " + summary.rejected() + "); nothing was written (this is a bug: report it)");
+      }
+      write(date, marked, summary);
+      LOG.info("{}", summary.render().trim());
+      return summary;
+    } finally {
+      marked.unpersist();
+    }
+  }
+
+  private Dataset<Row> readInput(LocalDate date) {
+    InputSettings input = settings.input();
+    String folder = inputFolder(input.path(), date);
+    if (!folderExists(folder)) {
+      if (!input.allowMissingDay()) {
+        throw new IllegalStateException(
+            "Cannot ingest " + date + ": no input folder " + folder
+                + " (check input.path and the date, or set input.allow-missing-day = true to ingest an empty day)");
+      }
+      LOG.warn("No input folder {}: ingesting {} as an empty day (input.allow-missing-day = true)", folder, date);
+      StructType lines = new StructType().add("source_file", DataTypes.StringType).add("raw", DataTypes.StringType);
+      return EventParsing.parseJson(spark.createDataFrame(List.of(), lines));
+    }
+    return switch (input.format()) {
+      case JSON -> EventParsing.parseJson(
+          spark.read().text(folder).select(col("_metadata.file_path").as("source_file"), col("value").as("raw")));
+      case PARQUET -> {
+        Dataset<Row> rows = spark.read().parquet(folder);
+        yield EventParsing.fromParquet(
+            rows.withColumn("_source_file", col("_metadata.file_path")), "_source_file");
+      }
+    };
+  }
+
+  private boolean folderExists(String folder) {
+    try {
+      Path path = new Path(folder);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot ingest: cannot check input folder " + folder, e);
+    }
+  }
+
+  /** Message ids accepted on the previous lookback days (not D itself: a rerun replaces those). */
+  private Dataset<Row> knownMessageIds(LocalDate date, int lookback) {
+    StructType idOnly = new StructType().add("message_id", DataTypes.StringType);
+    if (lookback == 0 || !warehouse.exists(TableNames.EVENTS)) {
+      return spark.createDataFrame(List.of(), idOnly);
+    }
+    Date from = Date.valueOf(date.minusDays(lookback));
+    Date to = Date.valueOf(date.minusDays(1));
+    return warehouse.read(TableNames.EVENTS)
+        // ingest_date >= D - L implies event_date >= D - 2L: lets Delta prune partitions.
+        .where(col("event_date").geq(lit(Date.valueOf(date.minusDays(2L * lookback)))))
+        .where(col("event_date").leq(lit(to)))
+        .where(col("ingest_date").between(lit(from), lit(to)))
+        .select(col("message_id"));
+  }
+
+  private IngestSummary summarize(LocalDate date, Dataset<Row> parsed, Dataset<Row> marked) {
+    long read = parsed.count();
+    Dataset<Row> outcomes =
+        marked
+            .select(
+                when(col("duplicate"), lit("duplicate"))
+                    .when(col("reason").isNotNull(), col("reason"))
+                    .otherwise(lit("accepted"))
+                    .as("outcome"))
+            .groupBy("outcome")
+            .count();
+    long accepted = 0;
+    long duplicates = 0;
+    long rejected = 0;
+    Map<String, Long> byReason = new HashMap<>();
+    for (Row r : outcomes.collectAsList()) {
+      String outcome = r.getString(0);
+      long n = r.getLong(1);
+      switch (outcome) {
+        case "accepted" -> accepted = n;
+        case "duplicate" -> duplicates = n;
+        default -> {
+          rejected += n;
+          byReason.put(outcome, n);
+        }
+      }
+    }
+    List<LocalDate> touched = new ArrayList<>();
+    for (Row r : accepted(marked).select("event_date").distinct().orderBy("event_date").collectAsList()) {
+      touched.add(r.getDate(0).toLocalDate());
+    }
+    return new IngestSummary(date, read, accepted, duplicates, rejected, byReason, touched);
+  }
+
+  private static Dataset<Row> accepted(Dataset<Row> marked) {
+    return marked.where(col("reason").isNull().and(col("duplicate").unary_$bang()));
+  }
+
+  private void write(LocalDate date, Dataset<Row> marked, IngestSummary summary) {
+    Date day = Date.valueOf(date);
+    String dayLiteral = Warehouse.dateLiteral(date);
+    Dataset<Row> events =
+        accepted(marked)
+            .select(
+                col("message_id"), col("type"), col("event"), col("user_id"), col("group_id"),
+                col("timestamp"), col("event_date"), lit(day).as("ingest_date"),
+                col("properties"), col("traits"), col("source_file"));
+    warehouse.replace(
+        TableNames.EVENTS,
+        events,
+        "event_date >= " + Warehouse.dateLiteral(date.minusDays(settings.ingest().lookbackDays()))
+            + " AND event_date <= " + dayLiteral + " AND ingest_date = " + dayLiteral,
+        List.of("event_date"));
+
+    Dataset<Row> rejected =
+        marked
+            .where(col("reason").isNotNull().or(col("duplicate")))
+            .select(
+                lit(day).as("ingest_date"),
+                when(col("duplicate"), lit(RejectReason.DUPLICATE_MESSAGE_ID.code())).otherwise(col("reason")).as("reason"),
+                col("source_file"), col("raw"), col("message_id"), col("event_date"));
+    warehouse.replace(TableNames.EVENTS_REJECTED, rejected, "ingest_date = " + dayLiteral, List.of("ingest_date"));
+
+    Dataset<Row> acceptedEvents = accepted(marked);
+    Dataset<Row> memberships =
+        acceptedEvents
+            .where(col("group_id").isNotNull().and(col("user_id").isNotNull())
+                .and(col("type").isin("group", "identify")))
+            .select(
+                col("user_id"), col("group_id").as("account_id"), col("timestamp").as("assigned_at"),
+                col("type").as("source"), col("message_id"), lit(day).as("ingest_date"));
+    warehouse.replace(TableNames.MEMBERSHIPS, memberships, "ingest_date = " + dayLiteral, List.of());
+
+    Dataset<Row> identifies =
+        acceptedEvents.where(col("type").equalTo("identify"))
+            .select(col("user_id"), col("traits"), col("timestamp"), col("message_id"));
+    Dataset<Row> userTraits =
+        Traits.merge(
+            warehouse.readIfExists(TableNames.USER_TRAITS),
+            Traits.latest(identifies, "user_id"), "user_id", settings.userTraits());
+    warehouse.overwrite(TableNames.USER_TRAITS, userTraits);
+
+    Dataset<Row> groups =
+        acceptedEvents.where(col("type").equalTo("group"))
+            .select(col("group_id").as("account_id"), col("traits"), col("timestamp"), col("message_id"));
+    Dataset<Row> accountTraits =
+        Traits.merge(
+            warehouse.readIfExists(TableNames.ACCOUNT_TRAITS),
+            Traits.latest(groups, "account_id"), "account_id", settings.accountTraits());
+    warehouse.overwrite(TableNames.ACCOUNT_TRAITS, accountTraits);
+
+    warehouse.replace(TableNames.INGEST_RUNS, summaryRow(summary), "ingest_date = " + dayLiteral, List.of());
+  }
+
+  static final StructType RUN_SCHEMA =
+      new StructType()
+          .add("ingest_date", DataTypes.DateType, false)
+          .add("read", DataTypes.LongType, false)
+          .add("accepted", DataTypes.LongType, false)
+          .add("duplicates", DataTypes.LongType, false)
+          .add("rejected", DataTypes.LongType, false)
+          .add("rejected_by_reason", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), false)
+          .add("touched_dates", DataTypes.createArrayType(DataTypes.DateType), false);
+
+  private Dataset<Row> summaryRow(IngestSummary s) {
+    List<Date> touched = s.touchedDates().stream().map(Date::valueOf).toList();
+    Row row = RowFactory.create(
+        Date.valueOf(s.ingestDate()), s.read(), s.accepted(), s.duplicates(), s.rejected(),
+        new java.util.TreeMap<>(s.rejectedByReason()), touched);
+    return spark.createDataFrame(List.of(row), RUN_SCHEMA);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.segments.jobs.pipeline;
+
+import dev.segments.common.config.Settings;
+import dev.segments.common.tables.Warehouse;
+import dev.segments.jobs.features.FeaturesJob;
+import dev.segments.jobs.ingest.IngestJob;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the stages of {@link Stage} for one date, or for a range of dates one by one in order. */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final SparkSession spark;
+  private final Settings settings;
+  private final Warehouse warehouse;
+
+  public Pipeline(SparkSession spark, Settings settings) {
+    this.spark = spark;
+    this.settings = settings;
+    this.warehouse = new Warehouse(spark, settings.warehousePath(), settings.catalogDatabase());
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  /** Runs one stage for one date, printing its summary. */
+  public void runStage(Stage stage, LocalDate date, PrintStream out) {
+    long start = System.nanoTime();
+    switch (stage) {
+      case INGEST -> out.print(new IngestJob(spark, settings, warehouse).run(date).render());
+      case FEATURES -> out.print(new FeaturesJob(spark, settings, warehouse).run(date).render());
+    }
+    LOG.info("Stage {} for {} took {} ms", stage.command(), date, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Every stage for every date from {@code from} to {@code to}, both included, in date order. */
+  public void run(LocalDate from, LocalDate to, PrintStream out) {
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("Cannot run: --to " + to + " is before --from " + from);
+    }
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      for (Stage stage : Stage.values()) {
+        runStage(stage, d, out);
+      }
+    }
+  }
+}
