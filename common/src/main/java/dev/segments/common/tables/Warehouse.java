@@ -114,6 +114,44 @@ public final class Warehouse {
             + "'");
   }
 
+  /**
+   * Runs independent table writes side by side (Spark runs jobs from several driver threads
+   * concurrently): on small tables a write is mostly fixed commit cost, which then overlaps.
+   * Each write is still its own atomic commit; if one fails, the first failure is thrown after
+   * all have finished (a rerun of the date replaces whatever did commit).
+   */
+  public void writeConcurrently(List<Runnable> writes) {
+    if (writes.size() == 1) {
+      writes.get(0).run();
+      return;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writes.size());
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (Runnable w : writes) {
+        futures.add(pool.submit(w));
+      }
+      RuntimeException failure = null;
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while writing tables", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   /** A SQL date literal for predicates we build. */
   public static String dateLiteral(LocalDate date) {
     return "DATE'" + date + "'";

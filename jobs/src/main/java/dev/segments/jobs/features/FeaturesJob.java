@@ -65,41 +65,24 @@ public final class FeaturesJob {
     Dataset<Row> memberships = warehouse.read(TableNames.MEMBERSHIPS);
     Dataset<Row> events = warehouse.read(TableNames.EVENTS).where(col("type").equalTo("track"));
 
-    // 1. Daily rollup of the days D's ingest touched.
+    // 1. Daily rollup of the days D's ingest touched, and all-time totals (previous snapshot +
+    //    events ingested since, or everything the first time): independent, written side by side.
     List<Date> touchedSql = touched.stream().map(Date::valueOf).toList();
     Dataset<Row> touchedEvents = events.where(col("event_date").isin(touchedSql.toArray()));
-    warehouse.replace(
-        TableNames.USER_DAILY_ACTIVITY,
-        DailyRollup.userDailyActivity(touchedEvents, memberships, touched),
-        "activity_date IN (" + touched.stream().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")",
-        List.of("activity_date"));
-
-    // 2. All-time totals: previous snapshot + events ingested since (or everything, first time).
-    Optional<LocalDate> previous = previousTotalsSnapshot(date);
-    Dataset<Row> totals;
-    if (previous.isPresent()) {
-      LocalDate p = previous.get();
-      Dataset<Row> since =
-          events
-              // ingest_date > P implies event_date > P - lookback: lets Delta prune partitions.
-              .where(col("event_date").gt(lit(Date.valueOf(p.minusDays(settings.ingest().lookbackDays())))))
-              .where(col("event_date").leq(lit(day)))
-              .where(col("ingest_date").gt(lit(Date.valueOf(p))).and(col("ingest_date").leq(lit(day))));
-      Dataset<Row> prior = warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
-      totals = DailyRollup.totals(Optional.of(prior), since);
-      LOG.info("user_event_totals {}: snapshot {} plus events ingested after it", date, p);
-    } else {
-      LOG.info("user_event_totals {}: no earlier snapshot, rebuilding from all events", date);
-      totals = DailyRollup.totals(Optional.empty(), events.where(col("ingest_date").leq(lit(day))));
-    }
+    Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships, touched);
+    String rollupWhere =
+        "activity_date IN (" + touched.stream().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")";
+    Dataset<Row> totals = totalsOf(date, events);
     LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
-    warehouse.replace(
-        TableNames.USER_EVENT_TOTALS,
-        totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
-        "as_of_date = " + Warehouse.dateLiteral(date) + " OR as_of_date < " + Warehouse.dateLiteral(oldestKept),
-        List.of("as_of_date"));
+    String totalsWhere =
+        "as_of_date = " + Warehouse.dateLiteral(date) + " OR as_of_date < " + Warehouse.dateLiteral(oldestKept);
+    warehouse.writeConcurrently(List.of(
+        () -> warehouse.replace(TableNames.USER_DAILY_ACTIVITY, rollup, rollupWhere, List.of("activity_date")),
+        () -> warehouse.replace(TableNames.USER_EVENT_TOTALS,
+            totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
+            totalsWhere, List.of("as_of_date"))));
 
-    // 3. Snapshots of D from the rollups.
+    // 2. Snapshots of D from the rollups.
     Dataset<Row> totalsOfDay =
         warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day))).drop("as_of_date");
     Dataset<Row> activity =
@@ -107,24 +90,46 @@ public final class FeaturesJob {
             .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accounts = DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
-    long users;
-    long accountCount;
+    long[] written = new long[2];
     try {
       Dataset<Row> userFeatures =
           UserFeatures.compute(date, features.windows(), activity, totalsOfDay,
               warehouse.read(TableNames.USER_TRAITS), accounts, settings.userTraits());
-      users = warehouse.replace(TableNames.USER_FEATURES, userFeatures, "as_of_date = " + Warehouse.dateLiteral(date), List.of("as_of_date"));
       Dataset<Row> accountFeatures =
           AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), activity, totalsOfDay,
               warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
-      accountCount = warehouse.replace(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date = " + Warehouse.dateLiteral(date), List.of("as_of_date"));
+      String dayWhere = "as_of_date = " + Warehouse.dateLiteral(date);
+      warehouse.writeConcurrently(List.of(
+          () -> written[0] = warehouse.replace(TableNames.USER_FEATURES, userFeatures, dayWhere, List.of("as_of_date")),
+          () -> written[1] = warehouse.replace(TableNames.ACCOUNT_FEATURES, accountFeatures, dayWhere, List.of("as_of_date"))));
     } finally {
       activity.unpersist();
       accounts.unpersist();
     }
-    FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), users, accountCount);
+    FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
     LOG.info("{}", summary.render().trim());
     return summary;
+  }
+
+  /** user_event_totals rows of D: previous snapshot + events ingested after it, else all events. */
+  private Dataset<Row> totalsOf(LocalDate date, Dataset<Row> trackEvents) {
+    Date day = Date.valueOf(date);
+    Optional<LocalDate> previous = previousTotalsSnapshot(date);
+    if (previous.isEmpty()) {
+      LOG.info("user_event_totals {}: no earlier snapshot, rebuilding from all events", date);
+      return DailyRollup.totals(Optional.empty(), trackEvents.where(col("ingest_date").leq(lit(day))));
+    }
+    LocalDate p = previous.get();
+    LOG.info("user_event_totals {}: snapshot {} plus events ingested after it", date, p);
+    Dataset<Row> since =
+        trackEvents
+            // ingest_date > P implies event_date > P - lookback: lets Delta prune partitions.
+            .where(col("event_date").gt(lit(Date.valueOf(p.minusDays(settings.ingest().lookbackDays())))))
+            .where(col("event_date").leq(lit(day)))
+            .where(col("ingest_date").gt(lit(Date.valueOf(p))).and(col("ingest_date").leq(lit(day))));
+    Dataset<Row> prior =
+        warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
+    return DailyRollup.totals(Optional.of(prior), since);
   }
 
   /** D plus the event dates D's ingest touched (late events). */

@@ -176,19 +176,13 @@ public final class IngestJob {
   private void write(LocalDate date, Dataset<Row> marked, IngestSummary summary) {
     Date day = Date.valueOf(date);
     String dayLiteral = Warehouse.dateLiteral(date);
+    Dataset<Row> acceptedEvents = accepted(marked);
     Dataset<Row> events =
-        accepted(marked)
+        acceptedEvents
             .select(
                 col("message_id"), col("type"), col("event"), col("user_id"), col("group_id"),
                 col("timestamp"), col("event_date"), lit(day).as("ingest_date"),
                 col("properties"), col("traits"), col("source_file"));
-    warehouse.replace(
-        TableNames.EVENTS,
-        events,
-        "event_date >= " + Warehouse.dateLiteral(date.minusDays(settings.ingest().lookbackDays()))
-            + " AND event_date <= " + dayLiteral + " AND ingest_date = " + dayLiteral,
-        List.of("event_date"));
-
     Dataset<Row> rejected =
         marked
             .where(col("reason").isNotNull().or(col("duplicate")))
@@ -196,9 +190,6 @@ public final class IngestJob {
                 lit(day).as("ingest_date"),
                 when(col("duplicate"), lit(RejectReason.DUPLICATE_MESSAGE_ID.code())).otherwise(col("reason")).as("reason"),
                 col("source_file"), col("raw"), col("message_id"), col("event_date"));
-    warehouse.replace(TableNames.EVENTS_REJECTED, rejected, "ingest_date = " + dayLiteral, List.of("ingest_date"));
-
-    Dataset<Row> acceptedEvents = accepted(marked);
     Dataset<Row> memberships =
         acceptedEvents
             .where(col("group_id").isNotNull().and(col("user_id").isNotNull())
@@ -206,8 +197,6 @@ public final class IngestJob {
             .select(
                 col("user_id"), col("group_id").as("account_id"), col("timestamp").as("assigned_at"),
                 col("type").as("source"), col("message_id"), lit(day).as("ingest_date"));
-    warehouse.replace(TableNames.MEMBERSHIPS, memberships, "ingest_date = " + dayLiteral, List.of());
-
     Dataset<Row> identifies =
         acceptedEvents.where(col("type").equalTo("identify"))
             .select(col("user_id"), col("traits"), col("timestamp"), col("message_id"));
@@ -215,8 +204,6 @@ public final class IngestJob {
         Traits.merge(
             warehouse.readIfExists(TableNames.USER_TRAITS),
             Traits.latest(identifies, "user_id"), "user_id", settings.userTraits());
-    warehouse.overwrite(TableNames.USER_TRAITS, userTraits);
-
     Dataset<Row> groups =
         acceptedEvents.where(col("type").equalTo("group"))
             .select(col("group_id").as("account_id"), col("traits"), col("timestamp"), col("message_id"));
@@ -224,8 +211,17 @@ public final class IngestJob {
         Traits.merge(
             warehouse.readIfExists(TableNames.ACCOUNT_TRAITS),
             Traits.latest(groups, "account_id"), "account_id", settings.accountTraits());
-    warehouse.overwrite(TableNames.ACCOUNT_TRAITS, accountTraits);
 
+    // Independent tables, written side by side; ingest_runs last: it marks the day as ingested.
+    String eventsWhere =
+        "event_date >= " + Warehouse.dateLiteral(date.minusDays(settings.ingest().lookbackDays()))
+            + " AND event_date <= " + dayLiteral + " AND ingest_date = " + dayLiteral;
+    warehouse.writeConcurrently(List.of(
+        () -> warehouse.replace(TableNames.EVENTS, events, eventsWhere, List.of("event_date")),
+        () -> warehouse.replace(TableNames.EVENTS_REJECTED, rejected, "ingest_date = " + dayLiteral, List.of("ingest_date")),
+        () -> warehouse.replace(TableNames.MEMBERSHIPS, memberships, "ingest_date = " + dayLiteral, List.of()),
+        () -> warehouse.overwrite(TableNames.USER_TRAITS, userTraits),
+        () -> warehouse.overwrite(TableNames.ACCOUNT_TRAITS, accountTraits)));
     warehouse.replace(TableNames.INGEST_RUNS, summaryRow(summary), "ingest_date = " + dayLiteral, List.of());
   }
 
