@@ -3,7 +3,13 @@ package dev.segments.common.testing;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import dev.segments.common.spark.SparkSessions;
 import org.apache.spark.SparkConf;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.map_entries;
+
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -60,9 +66,22 @@ public final class SparkTestSupport {
     return base().spark();
   }
 
-  /** Same rows (as multisets) and the same schema; on failure shows the differing rows. */
+  /**
+   * Same rows (as multisets) and the same schema; on failure shows the differing rows. Map
+   * columns are compared as their sorted entries (Spark cannot compare maps in set operations).
+   */
   public static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
-    base().assertDataFrameNoOrderEquals(expected, actual);
+    base().assertDataFrameNoOrderEquals(comparable(expected), comparable(actual));
+  }
+
+  /** Top-level map columns as sorted arrays of entries, so rows can be compared and sorted. */
+  public static Dataset<Row> comparable(Dataset<Row> rows) {
+    Column[] columns = java.util.Arrays.stream(rows.schema().fields())
+        .map(f -> f.dataType() instanceof MapType
+            ? array_sort(map_entries(col("`" + f.name() + "`"))).as(f.name())
+            : col("`" + f.name() + "`"))
+        .toArray(Column[]::new);
+    return rows.select(columns);
   }
 
   /** Same rows in the same order and the same schema. */

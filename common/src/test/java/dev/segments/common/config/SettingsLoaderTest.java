@@ -1,0 +1,136 @@
+package dev.segments.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+  @TempDir Path dir;
+
+  private Path file(String text) throws IOException {
+    Path f = dir.resolve("application.conf");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  private static InvalidConfigException invalid(Optional<Path> file, Map<String, String> overrides) {
+    return assertThrows(InvalidConfigException.class, () -> SettingsLoader.load(file, overrides));
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    Settings s = SettingsLoader.load(Optional.empty(), Map.of());
+    assertEquals(List.of(1, 7, 14, 30, 90), s.features().windows());
+    assertEquals(7, s.ingest().lookbackDays());
+    assertEquals(InputSettings.InputFormat.JSON, s.input().format());
+    assertEquals(Optional.empty(), s.catalogDatabase());
+    assertEquals(90, s.features().longestWindow());
+    // Typed traits sorted by column, with their types.
+    assertEquals(
+        List.of(new TraitColumn("created_at", "created_at", TraitType.TIMESTAMP),
+            new TraitColumn("email", "email", TraitType.STRING),
+            new TraitColumn("name", "name", TraitType.STRING),
+            new TraitColumn("role", "role", TraitType.STRING)),
+        s.userTraits());
+  }
+
+  @Test
+  void fileOverridesReferenceAndCommandLineOverridesFile() throws IOException {
+    Path f = file("ingest.lookback-days = 3\ninput.format = parquet\ntraits.user { signupPlan = string }\n");
+    Settings s = SettingsLoader.load(Optional.of(f), Map.of("ingest.lookback-days", "5"));
+    assertEquals(5, s.ingest().lookbackDays());
+    assertEquals(InputSettings.InputFormat.PARQUET, s.input().format());
+    assertTrue(s.userTraits().contains(new TraitColumn("signupPlan", "signup_plan", TraitType.STRING)));
+  }
+
+  @Test
+  void quotedSparkSettingsAreKeptWhole() {
+    Settings s = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.shuffle.partitions\"", "3"));
+    assertEquals("3", s.spark().conf().get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void badValueNamesKeyValueFileAndWhatIsValid() throws IOException {
+    Path f = file("input.format = csv\n");
+    InvalidConfigException e = invalid(Optional.of(f), Map.of());
+    assertEquals(1, e.problems().size());
+    String problem = e.problems().get(0);
+    assertTrue(problem.startsWith("input.format = csv ("), problem);
+    assertTrue(problem.contains("application.conf: 1"), problem);
+    assertTrue(problem.endsWith("must be json or parquet"), problem);
+  }
+
+  @Test
+  void everyProblemIsReportedNotJustTheFirst() throws IOException {
+    Path f = file("ingest.lookback-days = -1\nfeatures.windows = [7, 1]\ntraits.account { plan = text }\n");
+    InvalidConfigException e = invalid(Optional.of(f), Map.of("catalog.database", "Bad-Name"));
+    assertEquals(4, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("ingest.lookback-days = -1 ("), e.getMessage());
+    assertTrue(e.getMessage().contains("must be between 0 and 365"), e.getMessage());
+    assertTrue(e.getMessage().contains("windows must be in ascending order without repeats"), e.getMessage());
+    assertTrue(e.getMessage().contains("traits.account.\"plan\" = text ("), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown type; must be one of string, long, double, boolean, date, timestamp"), e.getMessage());
+    assertTrue(e.getMessage().contains("catalog.database = Bad-Name (command line -D"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsAnError() {
+    InvalidConfigException e = invalid(Optional.empty(), Map.of("ingest.lookback-days", "seven"));
+    assertEquals(List.of("ingest.lookback-days = \"seven\" (command line -D): must be a whole number between 0 and 365"),
+        e.problems());
+  }
+
+  @Test
+  void unknownKeysAreErrorsNamingTheFile() throws IOException {
+    Path f = file("input.formt = json\n");
+    InvalidConfigException e = invalid(Optional.of(f), Map.of("warehouse.pth", "/x"));
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).startsWith("unknown key 'input.formt' ("), e.getMessage());
+    assertTrue(e.problems().get(0).contains("application.conf: 1"), e.getMessage());
+    assertTrue(e.problems().get(1).startsWith("unknown key 'warehouse.pth' (command line -D"), e.getMessage());
+  }
+
+  @Test
+  void unquotedSparkKeyIsExplained() {
+    InvalidConfigException e = invalid(Optional.empty(), Map.of("spark.conf.spark.sql.shuffle.partitions", "3"));
+    assertTrue(e.getMessage().contains("quote Spark keys that contain dots"), e.getMessage());
+  }
+
+  @Test
+  void traitColumnsMustNotClash() {
+    InvalidConfigException e = invalid(Optional.empty(), Map.of("traits.user.user_id", "string", "traits.user.createdAt", "timestamp"));
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("column 'user_id' is reserved"), e.getMessage());
+    assertTrue(e.getMessage().contains("column 'created_at' is already used by trait"), e.getMessage());
+  }
+
+  @Test
+  void missingConfigFileIsAnError() {
+    InvalidConfigException e = invalid(Optional.of(dir.resolve("nope.conf")), Map.of());
+    assertTrue(e.getMessage().contains("nope.conf does not exist (check --config)"), e.getMessage());
+  }
+
+  @Test
+  void environmentSubstitutionIsHonoured() {
+    // reference.conf: warehouse.path = ${?SEGMENTS_WAREHOUSE}; unset here, so the default stays.
+    if (System.getenv("SEGMENTS_WAREHOUSE") == null) {
+      assertEquals("warehouse", SettingsLoader.load(Optional.empty(), Map.of()).warehousePath());
+    }
+  }
+
+  @Test
+  void snakeCase() {
+    assertEquals("created_at", SettingsLoader.snakeCase("createdAt"));
+    assertEquals("plan_name", SettingsLoader.snakeCase("Plan Name"));
+    assertEquals("mrr_usd", SettingsLoader.snakeCase("mrr-usd"));
+  }
+}
