@@ -72,12 +72,7 @@ public final class SettingsLoader {
         throw new InvalidConfigException(List.of("cannot parse " + path + ": " + e.getMessage()));
       }
     }
-    Config commandLine;
-    try {
-      commandLine = ConfigFactory.parseMap(overrides, "command line -D");
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(List.of("cannot parse -D overrides: " + e.getMessage()));
-    }
+    Config commandLine = overrides(overrides);
     List<String> problems = new ArrayList<>();
     problems.addAll(unknownKeys(deployment, reference));
     problems.addAll(unknownKeys(commandLine, reference));
@@ -92,6 +87,31 @@ public final class SettingsLoader {
     } catch (ConfigException e) {
       throw new InvalidConfigException(List.of(e.getMessage()));
     }
+  }
+
+  /**
+   * -Dkey=value overrides. A value starting with [ or { is read as HOCON (a list or an object:
+   * -Dfeatures.windows=[1,7,30]); anything else is taken as a plain string (paths such as
+   * s3a://bucket/x stay whole), converted to a number or boolean where the key needs one.
+   */
+  private static Config overrides(Map<String, String> overrides) {
+    Config result = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String value = e.getValue() == null ? "" : e.getValue().trim();
+      try {
+        Config one;
+        if (value.startsWith("[") || value.startsWith("{")) {
+          one = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription("command line -D"))
+              .getValue("v").atPath(e.getKey());
+        } else {
+          one = ConfigFactory.parseMap(Map.of(e.getKey(), e.getValue() == null ? "" : e.getValue()), "command line -D");
+        }
+        result = one.withFallback(result);
+      } catch (ConfigException ex) {
+        throw new InvalidConfigException(List.of("cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage()));
+      }
+    }
+    return result;
   }
 
   private static List<String> unknownKeys(Config layer, Config reference) {
