@@ -1,0 +1,99 @@
+package dev.segments.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segments.jobs.Main;
+import dev.segments.jobs.TestRuns;
+import dev.segments.jobs.pipeline.Stage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the entry point. */
+class CliTest {
+  @TempDir Path dir;
+
+  /** Runs with stdout and stderr captured; returns {exit code, stdout, stderr}. */
+  private static Object[] capture(Supplier<Integer> run) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = run.get();
+      return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    for (String sub : List.of("generate", "ingest", "features", "run", "summary")) {
+      Object[] r = capture(() -> Main.execute(sub, "--help"));
+      assertEquals(0, r[0], sub);
+      assertTrue(((String) r[1]).contains("Usage: segments " + sub), (String) r[1]);
+    }
+    Object[] r = capture(() -> Main.execute("--help"));
+    for (String stage : Stage.commands()) {
+      assertTrue(((String) r[1]).contains(stage), (String) r[1]);
+    }
+  }
+
+  @Test
+  void badDateIsAUsageError() {
+    Object[] r = capture(() -> Main.execute("ingest", "--date", "2026-13-01"));
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[2]).contains("'2026-13-01' is not a date of the form YYYY-MM-DD"), (String) r[2]);
+    Object[] missing = capture(() -> Main.execute("features"));
+    assertEquals(2, missing[0]);
+    assertTrue(((String) missing[2]).contains("Missing required option: '--date=YYYY-MM-DD'"), (String) missing[2]);
+  }
+
+  @Test
+  void badConfigStopsBeforeAnythingIsWritten() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "ingest.lookback-days = 400\n");
+    Path warehouse = dir.resolve("wh");
+    Object[] r = capture(() -> Main.execute("run", "--date", "2026-01-01", "--config", conf.toString(),
+        "-Dwarehouse.path=" + warehouse));
+    assertEquals(1, r[0]);
+    String err = (String) r[2];
+    assertTrue(err.contains("ingest.lookback-days = 400 (" + conf), err);
+    assertTrue(err.contains("must be between 0 and 365"), err);
+    assertFalse(Files.exists(warehouse), "nothing written");
+  }
+
+  @Test
+  void featuresBeforeIngestSaysWhatToRun() {
+    TestRuns runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"));
+    Object[] r = capture(() -> runs.run("features", "--date", "2026-01-01"));
+    assertEquals(1, r[0]);
+    assertTrue(((String) r[2]).contains(
+        "Cannot build features for 2026-01-01: ingest has not run for that date (run segments ingest --date 2026-01-01 first"),
+        (String) r[2]);
+  }
+
+  @Test
+  void generateRefusesAFolderItDidNotWrite() throws Exception {
+    Path precious = dir.resolve("precious");
+    Files.createDirectories(precious);
+    Files.writeString(precious.resolve("events.json"), "{}\n");
+    TestRuns runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"));
+    Object[] r = capture(() -> runs.run("generate", "--output", precious.toString(), "--days", "1", "--users", "2"));
+    assertEquals(1, r[0]);
+    assertTrue(((String) r[2]).contains("Cannot generate into " + precious), (String) r[2]);
+    assertTrue(Files.exists(precious.resolve("events.json")));
+  }
+}

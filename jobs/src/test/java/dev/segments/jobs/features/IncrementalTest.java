@@ -1,0 +1,163 @@
+package dev.segments.jobs.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segments.common.tables.TableNames;
+import dev.segments.common.testing.SparkTestSupport;
+import dev.segments.jobs.TestRuns;
+import dev.segments.jobs.ingest.RejectReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generated data (with late events, duplicates and bad rows) run two ways: a backfill of D1..D2
+ * followed by a separate nightly run of D3 (A), and one fresh backfill of D1..D3 (B).
+ */
+class IncrementalTest {
+  @TempDir static Path dir;
+  static TestRuns a;
+  static TestRuns b;
+  // lookback 1: the generator's events that arrive two days late become too_late.
+  static final String[] SETTINGS = {"-Dingest.lookback-days=1"};
+
+  @BeforeAll
+  static void runBothWays() {
+    Path input = dir.resolve("in");
+    a = new TestRuns(input, dir.resolve("wh-a"), SETTINGS);
+    b = new TestRuns(input, dir.resolve("wh-b"), SETTINGS);
+    a.ok("generate", "--output", input.toString(), "--start", "2026-05-01", "--days", "3",
+        "--users", "60", "--accounts", "8", "--bad-row-rate", "0.3", "--seed", "7");
+    a.ok("run", "--from", "2026-05-01", "--to", "2026-05-02");
+    a.ok("run", "--date", "2026-05-03");
+    b.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
+  }
+
+  private static Dataset<Row> copy(Dataset<Row> rows) {
+    return SparkTestSupport.spark().createDataFrame(rows.collectAsList(), rows.schema());
+  }
+
+  @Test
+  void nightlyRunAfterBackfillEqualsFreshBackfill() {
+    for (String table : TableNames.ALL) {
+      SparkTestSupport.assertSameRows(b.table(table), a.table(table));
+    }
+    assertTrue(a.table(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(Date.valueOf("2026-05-03")))).count() > 20);
+  }
+
+  @Test
+  void totalsFromSnapshotsEqualARebuildFromEvents() throws IOException {
+    TestRuns c = new TestRuns(dir.resolve("in"), dir.resolve("wh-c"), SETTINGS);
+    c.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
+    deleteTree(dir.resolve("wh-c").resolve(TableNames.USER_EVENT_TOTALS));
+    c.ok("features", "--date", "2026-05-03");
+    Date d3 = Date.valueOf("2026-05-03");
+    for (String table : List.of(TableNames.USER_EVENT_TOTALS, TableNames.USER_FEATURES, TableNames.ACCOUNT_FEATURES)) {
+      SparkTestSupport.assertSameRows(
+          a.table(table).where(col("as_of_date").equalTo(lit(d3))),
+          c.table(table).where(col("as_of_date").equalTo(lit(d3))));
+    }
+  }
+
+  @Test
+  void rerunningTheLastDateLeavesEveryTableIdentical() {
+    TestRuns r = new TestRuns(dir.resolve("in"), dir.resolve("wh-r"), SETTINGS);
+    r.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
+    Map<String, Dataset<Row>> before = new HashMap<>();
+    for (String table : TableNames.ALL) {
+      before.put(table, copy(r.table(table)));
+    }
+    r.ok("run", "--date", "2026-05-03");
+    for (String table : TableNames.ALL) {
+      SparkTestSupport.assertSameRows(before.get(table), r.table(table));
+    }
+  }
+
+  @Test
+  void generatedDataHasEveryKindOfBadRowAndBalances() {
+    Set<String> reasons = a.table(TableNames.EVENTS_REJECTED).select("reason").distinct().collectAsList()
+        .stream().map(r -> r.getString(0)).collect(Collectors.toSet());
+    Set<String> all = Arrays.stream(RejectReason.values()).map(RejectReason::code).collect(Collectors.toSet());
+    assertEquals(all, reasons);
+    for (Row run : a.table(TableNames.INGEST_RUNS).collectAsList()) {
+      long read = run.getLong(run.fieldIndex("read"));
+      long parts = run.getLong(run.fieldIndex("accepted")) + run.getLong(run.fieldIndex("duplicates"))
+          + run.getLong(run.fieldIndex("rejected"));
+      assertEquals(read, parts, "ingest_runs " + run);
+      long rejectedRows = a.table(TableNames.EVENTS_REJECTED)
+          .where(col("ingest_date").equalTo(lit(run.getDate(run.fieldIndex("ingest_date"))))).count();
+      assertEquals(read - run.getLong(run.fieldIndex("accepted")), rejectedRows, "events_rejected " + run);
+    }
+    // Input lines counted independently of the pipeline (gzip NDJSON, read as text).
+    long lines = SparkTestSupport.spark().read().text(dir.resolve("in").toString()).count();
+    long read = a.table(TableNames.INGEST_RUNS).agg(org.apache.spark.sql.functions.sum("read")).first().getLong(0);
+    assertEquals(lines, read);
+  }
+
+  @Test
+  void parquetInputGivesTheSameEventsAsJson() {
+    Path parquet = dir.resolve("in-parquet");
+    TestRuns p = new TestRuns(parquet, dir.resolve("wh-p"), SETTINGS);
+    p.ok("generate", "--output", parquet.toString(), "--format", "parquet", "--start", "2026-05-01", "--days", "3",
+        "--users", "60", "--accounts", "8", "--bad-row-rate", "0.3", "--seed", "7");
+    p.ok("ingest", "--date", "2026-05-01", "-Dinput.format=parquet");
+    String[] columns = {"message_id", "type", "event", "user_id", "group_id", "timestamp", "event_date", "properties", "traits"};
+    Date d1 = Date.valueOf("2026-05-01");
+    SparkTestSupport.assertSameRows(
+        a.table(TableNames.EVENTS).where(col("ingest_date").equalTo(lit(d1))).selectExpr(columns),
+        p.table(TableNames.EVENTS).selectExpr(columns));
+    // Parquet cannot carry a line that is not JSON; every other rejection is the same.
+    SparkTestSupport.assertSameRows(
+        a.table(TableNames.EVENTS_REJECTED).where(col("ingest_date").equalTo(lit(d1)))
+            .where(col("reason").notEqual("invalid_json")).select("reason", "message_id", "event_date"),
+        p.table(TableNames.EVENTS_REJECTED).select("reason", "message_id", "event_date"));
+  }
+
+  /** docs/tables.md names every column of every table (window columns as {@code <N>}). */
+  @Test
+  void everyColumnIsDocumented() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "tables.md"));
+    Set<String> documented = new HashSet<>();
+    Matcher m = Pattern.compile("`([a-z_<>N]+)`").matcher(doc);
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    Set<String> traitColumns = Set.of("created_at", "email", "name", "role", "industry", "parent_group_id", "plan");
+    for (String table : TableNames.ALL) {
+      assertTrue(Pattern.compile("(?m)^### .*`" + table + "`").matcher(doc).find(), "docs/tables.md has no section for " + table);
+      for (String column : a.table(table).columns()) {
+        String generic = column.replaceAll("_\\d+d$", "_<N>d");
+        assertTrue(documented.contains(generic) || traitColumns.contains(column),
+            "docs/tables.md does not document " + table + "." + column);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
