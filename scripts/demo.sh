@@ -3,6 +3,7 @@
 # builds if needed, generates DAYS (default 30) days of sample events ending yesterday,
 # runs every stage for every day, and prints what it made.
 # Everything goes under work/demo/ (git-ignored); a rerun starts the warehouse afresh.
+# Arguments are passed on as options, e.g. scripts/demo.sh -Dfeatures.windows=[1,7,30].
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,7 +14,7 @@ accounts="${ACCOUNTS:-50}"
 demo="work/demo"
 start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
-opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="")
+opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "$@")
 
 began=$(date +%s)
 rm -rf "$demo/warehouse"
