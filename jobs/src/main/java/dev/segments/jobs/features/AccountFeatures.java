@@ -1,10 +1,6 @@
 package dev.segments.jobs.features;
 
-import static dev.segments.jobs.features.WindowAggregates.activeDays;
 import static dev.segments.jobs.features.WindowAggregates.activeUsers;
-import static dev.segments.jobs.features.WindowAggregates.daysSince;
-import static dev.segments.jobs.features.WindowAggregates.eventCounts;
-import static dev.segments.jobs.features.WindowAggregates.totalEvents;
 import static dev.segments.jobs.features.WindowAggregates.zeroIfNull;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -78,22 +74,7 @@ public final class AccountFeatures {
     }
     columns.add(col("first_seen"));
     columns.add(col("last_seen"));
-    columns.add(daysSince(asOf, col("first_seen")).as("tenure_days"));
-    columns.add(daysSince(asOf, col("last_seen")).as("days_since_last_seen"));
-    for (int w : windows) {
-      columns.add(zeroIfNull(activeDays(w), false));
-    }
-    for (int w : windows) {
-      columns.add(zeroIfNull(totalEvents(w), false));
-    }
-    for (int w : windows) {
-      columns.add(zeroIfNull(eventCounts(w), true));
-    }
-    columns.add(zeroIfNull("total_events_all_time", false));
-    columns.add(zeroIfNull("event_counts_all_time", true));
-    for (TraitColumn t : traitColumns) {
-      columns.add(Traits.typedValue(col("traits"), t).as(t.column()));
-    }
+    columns.addAll(WindowAggregates.activityAndTraitColumns(asOf, windows, traitColumns));
     columns.add(coalesce(col("traits"), Traits.emptyMap()).as("traits"));
     return joined.select(columns.toArray(Column[]::new));
   }

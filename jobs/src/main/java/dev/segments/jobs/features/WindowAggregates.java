@@ -16,6 +16,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import dev.segments.common.config.TraitColumn;
+import dev.segments.jobs.ingest.Traits;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -124,6 +126,32 @@ public final class WindowAggregates {
   /** Days from the date of {@code timestamp} to {@code asOf} (0 on the same day). */
   public static Column daysSince(LocalDate asOf, Column timestamp) {
     return datediff(lit(Date.valueOf(asOf)), to_date(timestamp));
+  }
+
+  /**
+   * The columns user and account features share, in table order: tenure, recency, the window
+   * columns (active days, total events, per-event counts), the all-time ones, and the typed
+   * traits. Expects first_seen, last_seen, the window aggregates and a traits map joined in.
+   */
+  public static List<Column> activityAndTraitColumns(LocalDate asOf, List<Integer> windows, List<TraitColumn> traitColumns) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(daysSince(asOf, col("first_seen")).as("tenure_days"));
+    columns.add(daysSince(asOf, col("last_seen")).as("days_since_last_seen"));
+    for (int w : windows) {
+      columns.add(zeroIfNull(activeDays(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(totalEvents(w), false));
+    }
+    for (int w : windows) {
+      columns.add(zeroIfNull(eventCounts(w), true));
+    }
+    columns.add(zeroIfNull("total_events_all_time", false));
+    columns.add(zeroIfNull("event_counts_all_time", true));
+    for (TraitColumn t : traitColumns) {
+      columns.add(Traits.typedValue(col("traits"), t).as(t.column()));
+    }
+    return columns;
   }
 
   /** 0 for a missing count, an empty map for a missing per-event map. */

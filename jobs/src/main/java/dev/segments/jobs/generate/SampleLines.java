@@ -216,8 +216,8 @@ public final class SampleLines {
       double x = r.nextDouble();
       if (x < 0.01) {
         dt = dt.plusDays(1 + r.nextInt(2)); // arrives a day or two late
-      } else if (x < 0.0105) {
-        dt = dt.plusDays(20); // arrives far too late
+      } else if (x < 0.011) {
+        dt = dt.plusDays(10); // arrives far too late (beyond the default 7-day lookback)
       }
       if (r.nextDouble() < spec.badRowRate()) {
         text = spoil(r, text);
