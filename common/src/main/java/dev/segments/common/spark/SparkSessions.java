@@ -20,16 +20,22 @@ public final class SparkSessions {
 
   private SparkSessions() {}
 
+  /** The session this JVM already has (active on this thread, or the default one), if any. */
+  public static java.util.Optional<SparkSession> existing() {
+    scala.Option<SparkSession> session = SparkSession.getActiveSession();
+    if (session.isEmpty()) {
+      session = SparkSession.getDefaultSession();
+    }
+    return session.isDefined() ? java.util.Optional.of(session.get()) : java.util.Optional.empty();
+  }
+
   /**
    * Gets or creates the session. The master comes from spark-submit / {@code spark.master} when
    * set, else from {@code spark.master} in the config ({@code local[*]} by default).
    */
   public static SparkSession create(String appName, SparkSettings settings) {
-    scala.Option<SparkSession> existing = SparkSession.getActiveSession();
-    if (existing.isEmpty()) {
-      existing = SparkSession.getDefaultSession();
-    }
-    if (existing.isDefined()) {
+    java.util.Optional<SparkSession> existing = existing();
+    if (existing.isPresent()) {
       // Embedded in a program (or a test) that owns the session and its settings.
       LOG.info("Using the existing Spark session; spark.conf settings are not applied to it");
       return existing.get();

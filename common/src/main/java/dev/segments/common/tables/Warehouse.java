@@ -20,6 +20,7 @@ public final class Warehouse {
   private final SparkSession spark;
   private final String root;
   private final Optional<String> catalogDatabase;
+  private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
     this.spark = spark;
@@ -99,7 +100,7 @@ public final class Warehouse {
   }
 
   private void register(String table) {
-    if (catalogDatabase.isEmpty()) {
+    if (catalogDatabase.isEmpty() || !registered.add(table)) {
       return;
     }
     String db = catalogDatabase.get();

@@ -28,7 +28,7 @@ public final class JobContext implements AutoCloseable {
   public static JobContext open(ConfigOptions options, String appName) {
     Settings settings = options.load();
     LOG.info("Settings: {}", settings);
-    boolean existing = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    boolean existing = SparkSessions.existing().isPresent();
     SparkSession spark = SparkSessions.create(appName, settings.spark());
     return new JobContext(settings, spark, !existing);
   }

@@ -2,14 +2,12 @@ package dev.segments.jobs.features;
 
 import static dev.segments.jobs.features.WindowAggregates.activeUsers;
 import static dev.segments.jobs.features.WindowAggregates.zeroIfNull;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.segments.common.config.TraitColumn;
-import dev.segments.jobs.ingest.Traits;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,7 +73,6 @@ public final class AccountFeatures {
     columns.add(col("first_seen"));
     columns.add(col("last_seen"));
     columns.addAll(WindowAggregates.activityAndTraitColumns(asOf, windows, traitColumns));
-    columns.add(coalesce(col("traits"), Traits.emptyMap()).as("traits"));
     return joined.select(columns.toArray(Column[]::new));
   }
 }

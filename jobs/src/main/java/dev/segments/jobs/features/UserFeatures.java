@@ -1,11 +1,9 @@
 package dev.segments.jobs.features;
 
-import static dev.segments.jobs.features.WindowAggregates.zeroIfNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.segments.common.config.TraitColumn;
-import dev.segments.jobs.ingest.Traits;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -53,7 +51,6 @@ public final class UserFeatures {
     columns.add(col("first_seen"));
     columns.add(col("last_seen"));
     columns.addAll(WindowAggregates.activityAndTraitColumns(asOf, windows, traitColumns));
-    columns.add(org.apache.spark.sql.functions.coalesce(col("traits"), Traits.emptyMap()).as("traits"));
     return joined.select(columns.toArray(Column[]::new));
   }
 }

@@ -130,8 +130,8 @@ public final class WindowAggregates {
 
   /**
    * The columns user and account features share, in table order: tenure, recency, the window
-   * columns (active days, total events, per-event counts), the all-time ones, and the typed
-   * traits. Expects first_seen, last_seen, the window aggregates and a traits map joined in.
+   * columns (active days, total events, per-event counts), the all-time ones, the typed traits
+   * and the traits map. Expects first_seen, last_seen, the window aggregates and traits joined in.
    */
   public static List<Column> activityAndTraitColumns(LocalDate asOf, List<Integer> windows, List<TraitColumn> traitColumns) {
     List<Column> columns = new ArrayList<>();
@@ -151,6 +151,7 @@ public final class WindowAggregates {
     for (TraitColumn t : traitColumns) {
       columns.add(Traits.typedValue(col("traits"), t).as(t.column()));
     }
+    columns.add(coalesce(col("traits"), Traits.emptyMap()).as("traits"));
     return columns;
   }
 

@@ -81,11 +81,7 @@ public final class EventParsing {
     if (!Arrays.asList(available.fieldNames()).contains(wanted.name())) {
       return lit(null).cast(wanted.dataType());
     }
-    Column c = col("`" + wanted.name() + "`");
-    if (wanted.dataType() == DataTypes.StringType) {
-      return c.try_cast(DataTypes.StringType);
-    }
-    return c.try_cast(wanted.dataType());
+    return col("`" + wanted.name() + "`").try_cast(wanted.dataType());
   }
 
   private static Column text(Column c) {

@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -137,36 +137,38 @@ public final class IngestJob {
 
   private IngestSummary summarize(LocalDate date, Dataset<Row> parsed, Dataset<Row> marked) {
     long read = parsed.count();
+    // One pass over the cached rows: counts per outcome, and per event date for accepted rows
+    // (those dates are the days this ingest touched).
+    Column outcome =
+        when(col("duplicate"), lit("duplicate"))
+            .when(col("reason").isNotNull(), col("reason"))
+            .otherwise(lit("accepted"));
     Dataset<Row> outcomes =
         marked
-            .select(
-                when(col("duplicate"), lit("duplicate"))
-                    .when(col("reason").isNotNull(), col("reason"))
-                    .otherwise(lit("accepted"))
-                    .as("outcome"))
-            .groupBy("outcome")
+            .select(outcome.as("outcome"), when(outcome.equalTo("accepted"), col("event_date")).as("event_date"))
+            .groupBy("outcome", "event_date")
             .count();
     long accepted = 0;
     long duplicates = 0;
     long rejected = 0;
     Map<String, Long> byReason = new HashMap<>();
+    java.util.TreeSet<LocalDate> touched = new java.util.TreeSet<>();
     for (Row r : outcomes.collectAsList()) {
-      String outcome = r.getString(0);
-      long n = r.getLong(1);
-      switch (outcome) {
-        case "accepted" -> accepted = n;
-        case "duplicate" -> duplicates = n;
+      String kind = r.getString(0);
+      long n = r.getLong(2);
+      switch (kind) {
+        case "accepted" -> {
+          accepted += n;
+          touched.add(r.getDate(1).toLocalDate());
+        }
+        case "duplicate" -> duplicates += n;
         default -> {
           rejected += n;
-          byReason.put(outcome, n);
+          byReason.merge(kind, n, Long::sum);
         }
       }
     }
-    List<LocalDate> touched = new ArrayList<>();
-    for (Row r : accepted(marked).select("event_date").distinct().orderBy("event_date").collectAsList()) {
-      touched.add(r.getDate(0).toLocalDate());
-    }
-    return new IngestSummary(date, read, accepted, duplicates, rejected, byReason, touched);
+    return new IngestSummary(date, read, accepted, duplicates, rejected, byReason, List.copyOf(touched));
   }
 
   private static Dataset<Row> accepted(Dataset<Row> marked) {
