@@ -14,7 +14,11 @@ accounts="${ACCOUNTS:-50}"
 demo="work/demo"
 start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
-opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "$@")
+# Small-data settings for a laptop: a day of the demo is ~750 events, so fixed costs per Spark
+# job dominate; no adaptive re-planning, 2 shuffle partitions, no UI (docs/benchmarks.md).
+small=('-Dspark.conf."spark.sql.adaptive.enabled"=false' '-Dspark.conf."spark.sql.shuffle.partitions"=2'
+  '-Dspark.conf."spark.databricks.delta.snapshotPartitions"=1' '-Dspark.conf."spark.ui.enabled"=false')
+opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "${small[@]}" "$@")
 
 began=$(date +%s)
 rm -rf "$demo/warehouse"

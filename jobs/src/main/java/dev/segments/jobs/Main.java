@@ -5,6 +5,7 @@ import dev.segments.jobs.cli.FeaturesCommand;
 import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.IngestCommand;
 import dev.segments.jobs.cli.RunCommand;
+import dev.segments.jobs.cli.ScoreCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
       GenerateCommand.class,
       IngestCommand.class,
       FeaturesCommand.class,
+      ScoreCommand.class,
       RunCommand.class,
       SummaryCommand.class
     })

@@ -17,6 +17,7 @@ public record Settings(
     List<TraitColumn> userTraits,
     List<TraitColumn> accountTraits,
     FeatureSettings features,
+    ScoringSettings scoring,
     SparkSettings spark) {
 
   public Settings {

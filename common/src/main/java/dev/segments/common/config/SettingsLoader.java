@@ -36,7 +36,7 @@ public final class SettingsLoader {
 
   /** Sections whose keys are the user's own (no fixed schema in reference.conf). */
   private static final List<String> OPEN_SECTIONS =
-      List.of("traits.user.", "traits.account.", "spark.conf.");
+      List.of("traits.user.", "traits.account.", "spark.conf.", "scoring.workspaces.");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Set<String> RESERVED_USER_COLUMNS =
@@ -73,17 +73,18 @@ public final class SettingsLoader {
       }
     }
     Config commandLine = overrides(overrides);
-    List<String> problems = new ArrayList<>();
-    problems.addAll(unknownKeys(deployment, reference));
-    problems.addAll(unknownKeys(commandLine, reference));
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
-    }
+    Config merged = commandLine.withFallback(deployment).withFallback(reference);
     try {
-      return commandLine
-          .withFallback(deployment)
-          .withFallback(reference)
-          .resolve(ConfigResolveOptions.defaults());
+      // Each layer resolved against the whole, so that its keys can be listed (a layer may
+      // refer to keys of another: features = ${scoring.workspaces.default.features}).
+      Config resolved = merged.resolve(ConfigResolveOptions.defaults());
+      List<String> problems = new ArrayList<>();
+      problems.addAll(unknownKeys(deployment.resolveWith(merged), reference));
+      problems.addAll(unknownKeys(commandLine.resolveWith(merged), reference));
+      if (!problems.isEmpty()) {
+        throw new InvalidConfigException(problems);
+      }
+      return resolved;
     } catch (ConfigException e) {
       throw new InvalidConfigException(List.of(e.getMessage()));
     }
@@ -160,6 +161,7 @@ public final class SettingsLoader {
     int retention = r.intBetween("features.totals-retention-days", 1, 3660);
     String master = r.nonEmptyString("spark.master");
     Map<String, String> sparkConf = r.stringMap("spark.conf");
+    ScoringSettings scoring = ScoringConfigReader.read(config, windows, r.problems);
     r.throwIfProblems();
     return new Settings(
         warehouse,
@@ -169,6 +171,7 @@ public final class SettingsLoader {
         userTraits,
         accountTraits,
         new FeatureSettings(windows, totalUsersWindow, retention),
+        scoring,
         new SparkSettings(master, sparkConf));
   }
 

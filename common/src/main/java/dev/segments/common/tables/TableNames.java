@@ -14,6 +14,9 @@ public final class TableNames {
   public static final String USER_EVENT_TOTALS = "user_event_totals";
   public static final String USER_FEATURES = "user_features";
   public static final String ACCOUNT_FEATURES = "account_features";
+  public static final String USER_SCORES = "user_scores";
+  public static final String ACCOUNT_SCORES = "account_scores";
+  public static final String SEGMENT_THRESHOLDS = "segment_thresholds";
 
   /** Every table, in the order the pipeline first writes them. */
   public static final List<String> ALL =
@@ -27,7 +30,10 @@ public final class TableNames {
           USER_DAILY_ACTIVITY,
           USER_EVENT_TOTALS,
           USER_FEATURES,
-          ACCOUNT_FEATURES);
+          ACCOUNT_FEATURES,
+          USER_SCORES,
+          ACCOUNT_SCORES,
+          SEGMENT_THRESHOLDS);
 
   private TableNames() {}
 }

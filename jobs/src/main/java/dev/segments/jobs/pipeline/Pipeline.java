@@ -3,6 +3,7 @@ package dev.segments.jobs.pipeline;
 import dev.segments.common.config.Settings;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.features.FeaturesJob;
+import dev.segments.jobs.score.ScoreJob;
 import dev.segments.jobs.ingest.IngestJob;
 import java.io.PrintStream;
 import java.time.LocalDate;
@@ -34,6 +35,7 @@ public final class Pipeline {
     switch (stage) {
       case INGEST -> out.print(new IngestJob(spark, settings, warehouse).run(date).render());
       case FEATURES -> out.print(new FeaturesJob(spark, settings, warehouse).run(date).render());
+      case SCORE -> out.print(new ScoreJob(spark, settings, warehouse).run(date).render());
     }
     LOG.info("Stage {} for {} took {} ms", stage.command(), date, (System.nanoTime() - start) / 1_000_000);
   }

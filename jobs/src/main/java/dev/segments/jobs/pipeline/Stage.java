@@ -9,7 +9,8 @@ import java.util.List;
  */
 public enum Stage {
   INGEST("ingest"),
-  FEATURES("features");
+  FEATURES("features"),
+  SCORE("score");
 
   private final String command;
 
