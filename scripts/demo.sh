@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole pipeline on generated sample data, on an embedded local Spark:
 # builds if needed, generates DAYS (default 30) days of sample events ending yesterday,
-# runs every stage for every day, and prints what it made.
+# runs ingest, features and score for every day and segments for the last SEGMENT_DAYS (7),
+# and prints what it made.
 # Everything goes under work/demo/ (git-ignored); a rerun starts the warehouse afresh.
 # Arguments are passed on as options, e.g. scripts/demo.sh -Dfeatures.windows=[1,7,30].
 set -euo pipefail
@@ -14,17 +15,29 @@ accounts="${ACCOUNTS:-50}"
 demo="work/demo"
 start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
-# Small-data settings for a laptop: a day of the demo is ~750 events, so fixed costs per Spark
-# job dominate; no adaptive re-planning, 2 shuffle partitions, no UI (docs/benchmarks.md).
-small=('-Dspark.conf."spark.sql.adaptive.enabled"=false' '-Dspark.conf."spark.sql.shuffle.partitions"=2'
-  '-Dspark.conf."spark.databricks.delta.snapshotPartitions"=1' '-Dspark.conf."spark.ui.enabled"=false')
+segment_days="${SEGMENT_DAYS:-7}"
+seg_start="$(date -u -d "-${segment_days} days" +%F)"
+# Small-data settings for a laptop: a day of the demo is ~750 events, so fixed costs per query
+# dominate: no generated code (compiling it costs more than running ~750 rows interpreted), no
+# adaptive re-planning, 2 shuffle partitions, fewer Delta checkpoints, no UI (docs/benchmarks.md).
+# On a cluster none of these apply: reference.conf keeps Spark's defaults.
+small=('-Dspark.conf."spark.sql.codegen.wholeStage"=false' '-Dspark.conf."spark.sql.codegen.factoryMode"=NO_CODEGEN'
+  '-Dspark.conf."spark.sql.adaptive.enabled"=false' '-Dspark.conf."spark.sql.shuffle.partitions"=2'
+  '-Dspark.conf."spark.databricks.delta.snapshotPartitions"=1'
+  '-Dspark.conf."spark.databricks.delta.properties.defaults.checkpointInterval"=100'
+  '-Dspark.conf."spark.ui.enabled"=false')
+# One JVM runs all days: let the JIT compile fully (scripts/segments defaults to quick C1 only).
+export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
 opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "${small[@]}" "$@")
 
 began=$(date +%s)
 rm -rf "$demo/warehouse"
 scripts/segments generate "${opts[@]}" --output "$demo/input" --start "$start" --days "$days" \
   --users "$users" --accounts "$accounts" --seed 42
-SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$start" --to "$end"
+# Ingest, features and scores for every day; segments (one Delta table each, ~0.3 s per table
+# per day here) for the last SEGMENT_DAYS days, so the last day has entered / exited counts.
+SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features,score
+SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$seg_start" --to "$end" --stages segments
 echo
 SEGMENTS_SKIP_BUILD=1 scripts/segments summary "${opts[@]}"
 echo "demo: $days days, $users users, $accounts accounts in $(( $(date +%s) - began )) s; tables under $demo/warehouse"

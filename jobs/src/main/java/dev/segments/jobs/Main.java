@@ -6,6 +6,9 @@ import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.IngestCommand;
 import dev.segments.jobs.cli.RunCommand;
 import dev.segments.jobs.cli.ScoreCommand;
+import dev.segments.jobs.cli.SegmentsCommand;
+import dev.segments.jobs.cli.ValidateCommand;
+import dev.segments.jobs.cli.PreviewCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
       IngestCommand.class,
       FeaturesCommand.class,
       ScoreCommand.class,
+      SegmentsCommand.class,
+      ValidateCommand.class,
+      PreviewCommand.class,
       RunCommand.class,
       SummaryCommand.class
     })
@@ -51,6 +57,7 @@ public final class Main implements Runnable {
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
           if (e instanceof InvalidConfigException
+              || e instanceof dev.segments.jobs.segments.InvalidSegmentsException
               || e instanceof IllegalStateException
               || e instanceof IllegalArgumentException) {
             // Expected failures: the message says what and how to fix it.

@@ -26,7 +26,28 @@ public final class TestRuns {
     this.warehouse = warehouse;
     this.overrides.add("-Dinput.path=" + input);
     this.overrides.add("-Dwarehouse.path=" + warehouse);
+    // Custom segment definitions of the test (none unless it writes some there).
+    this.overrides.add("-Dsegments.dir=" + segmentsDir());
     this.overrides.addAll(Arrays.asList(overrides));
+    try {
+      Files.createDirectories(segmentsDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The folder of the test's custom segment definitions. */
+  public Path segmentsDir() {
+    return input.resolveSibling(input.getFileName() + "-segments");
+  }
+
+  /** Writes a segment definitions file for the test. */
+  public void segments(String fileName, String hocon) {
+    try {
+      Files.writeString(segmentsDir().resolve(fileName), hocon);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Path input() {

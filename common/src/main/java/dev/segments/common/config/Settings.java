@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param warehousePath root of the Delta tables
  * @param catalogDatabase the Spark catalog database the tables are registered in, if any
+ * @param segmentsDir the folder of custom segment definitions
  */
 public record Settings(
     String warehousePath,
@@ -18,6 +19,7 @@ public record Settings(
     List<TraitColumn> accountTraits,
     FeatureSettings features,
     ScoringSettings scoring,
+    String segmentsDir,
     SparkSettings spark) {
 
   public Settings {

@@ -162,6 +162,7 @@ public final class SettingsLoader {
     String master = r.nonEmptyString("spark.master");
     Map<String, String> sparkConf = r.stringMap("spark.conf");
     ScoringSettings scoring = ScoringConfigReader.read(config, windows, r.problems);
+    String segmentsDir = r.nonEmptyString("segments.dir");
     r.throwIfProblems();
     return new Settings(
         warehouse,
@@ -172,6 +173,7 @@ public final class SettingsLoader {
         accountTraits,
         new FeatureSettings(windows, totalUsersWindow, retention),
         scoring,
+        segmentsDir,
         new SparkSettings(master, sparkConf));
   }
 

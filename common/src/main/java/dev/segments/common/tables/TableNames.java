@@ -17,6 +17,10 @@ public final class TableNames {
   public static final String USER_SCORES = "user_scores";
   public static final String ACCOUNT_SCORES = "account_scores";
   public static final String SEGMENT_THRESHOLDS = "segment_thresholds";
+  public static final String SEGMENT_DEFINITIONS = "segment_definitions";
+  public static final String SEGMENT_MEMBERS = "segment_members";
+  public static final String SEGMENT_CHANGES = "segment_changes";
+  public static final String SEGMENT_SIZES = "segment_sizes";
 
   /** Every table, in the order the pipeline first writes them. */
   public static final List<String> ALL =
@@ -33,7 +37,16 @@ public final class TableNames {
           ACCOUNT_FEATURES,
           USER_SCORES,
           ACCOUNT_SCORES,
-          SEGMENT_THRESHOLDS);
+          SEGMENT_THRESHOLDS,
+          SEGMENT_DEFINITIONS,
+          SEGMENT_MEMBERS,
+          SEGMENT_CHANGES,
+          SEGMENT_SIZES);
+
+  /** The membership table of one segment (one per segment id; not in {@link #ALL}). */
+  public static String segment(String id) {
+    return "segment_" + id;
+  }
 
   private TableNames() {}
 }

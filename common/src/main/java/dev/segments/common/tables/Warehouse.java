@@ -126,7 +126,8 @@ public final class Warehouse {
       writes.get(0).run();
       return;
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writes.size());
+    // A few at a time: on 2 cores more threads only add contention.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(writes.size(), 6));
     try {
       List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
       for (Runnable w : writes) {

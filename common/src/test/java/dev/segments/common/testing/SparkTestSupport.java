@@ -38,8 +38,8 @@ public final class SparkTestSupport {
           .set("spark.ui.enabled", "false")
           .set("spark.sql.shuffle.partitions", "2")
           .set("spark.default.parallelism", "2")
-          .set("spark.databricks.delta.snapshotPartitions", "2")
-          .set("spark.sql.adaptive.enabled", "true")
+          .set("spark.databricks.delta.snapshotPartitions", "1")
+          .set("spark.sql.adaptive.enabled", "false")
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1")
           .set("spark.sql.warehouse.dir", localWarehousePath());

@@ -26,8 +26,19 @@ public final class JobContext implements AutoCloseable {
   }
 
   public static JobContext open(ConfigOptions options, String appName) {
+    return open(options, appName, false);
+  }
+
+  /**
+   * @param validateSegments load and validate the segment definitions too (commands that run the
+   *     segments stage), so that a bad definition stops the run before Spark starts
+   */
+  public static JobContext open(ConfigOptions options, String appName, boolean validateSegments) {
     Settings settings = options.load();
     LOG.info("Settings: {}", settings);
+    if (validateSegments) {
+      dev.segments.jobs.segments.SegmentsStage.definitions(settings);
+    }
     boolean existing = SparkSessions.existing().isPresent();
     SparkSession spark = SparkSessions.create(appName, settings.spark());
     return new JobContext(settings, spark, !existing);

@@ -2,6 +2,7 @@ package dev.segments.jobs.cli;
 
 import dev.segments.jobs.pipeline.Stage;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -17,6 +18,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Dates dates;
+
+  @Option(names = "--stages", split = ",", paramLabel = "STAGE[,STAGE...]",
+      description = "Only these stages (run in pipeline order), e.g. --stages segments to rebuild segment tables over a "
+          + "range after changing definitions. Default: all (ingest,features,score,segments).")
+  List<String> stages;
 
   static final class Dates {
     @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
@@ -41,9 +47,10 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     LocalDate from = dates.date != null ? dates.date : dates.range.from;
     LocalDate to = dates.date != null ? dates.date : dates.range.to;
-    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to)) {
-      System.out.println("stages: " + String.join(" -> ", Stage.commands()));
-      ctx.pipeline().run(from, to, System.out);
+    List<Stage> selected = Stage.parse(stages);
+    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to, selected.contains(Stage.SEGMENTS))) {
+      System.out.println("stages: " + String.join(" -> ", selected.stream().map(Stage::command).toList()));
+      ctx.pipeline().run(from, to, selected, System.out);
     }
     return 0;
   }

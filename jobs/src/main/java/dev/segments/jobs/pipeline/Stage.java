@@ -10,7 +10,8 @@ import java.util.List;
 public enum Stage {
   INGEST("ingest"),
   FEATURES("features"),
-  SCORE("score");
+  SCORE("score"),
+  SEGMENTS("segments");
 
   private final String command;
 
@@ -21,6 +22,20 @@ public enum Stage {
   /** The CLI subcommand that runs this stage alone. */
   public String command() {
     return command;
+  }
+
+  /** The named stages in pipeline order; all of them for null or empty. */
+  public static List<Stage> parse(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return List.of(values());
+    }
+    java.util.Set<Stage> wanted = java.util.EnumSet.noneOf(Stage.class);
+    for (String n : names) {
+      Stage s = Arrays.stream(values()).filter(x -> x.command.equals(n.trim())).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("Unknown stage '" + n + "'; stages are " + String.join(", ", commands())));
+      wanted.add(s);
+    }
+    return List.copyOf(wanted);
   }
 
   public static List<String> commands() {

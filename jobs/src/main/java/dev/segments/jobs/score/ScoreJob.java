@@ -114,7 +114,10 @@ public final class ScoreJob {
       LOG.info("{}", summary.render().trim());
       return summary;
     } finally {
-      toRelease.forEach(Dataset::unpersist);
+      // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.
+      for (int i = toRelease.size() - 1; i >= 0; i--) {
+        toRelease.get(i).unpersist();
+      }
     }
   }
 

@@ -1,5 +1,11 @@
 package dev.segments.jobs.summary;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.when;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
@@ -72,6 +78,54 @@ public final class WarehouseSummary {
             "active_users_30d", "total_events_30d", "days_since_last_seen"))
         .orderBy(desc("member_users"), col("account_id"))
         .show(5, false);
+
+    if (!warehouse.exists(TableNames.USER_SCORES)) {
+      return;
+    }
+    for (String entity : List.of("user", "account")) {
+      Dataset<Row> scores = warehouse.read(entity.equals("user") ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES)
+          .where(col("as_of_date").equalTo(lit(day)));
+      out.println("== " + (entity.equals("user") ? "User" : "Account") + " engagement scores on " + date
+          + ": how many in each band of 10 (0 = no scored event in the period)");
+      Column band = when(col("engagement_score").equalTo(0), lit("0"))
+          .otherwise(concat(
+              floor(col("engagement_score").minus(1).divide(10)).multiply(10).plus(1).cast("string"),
+              lit("-"),
+              floor(col("engagement_score").minus(1).divide(10)).multiply(10).plus(10).cast("string")));
+      scores.groupBy(col("workspace"), band.as("score"))
+          .agg(org.apache.spark.sql.functions.min("engagement_score").as("low"),
+              count(lit(1)).as(entity + "s"),
+              round(avg("raw_score"), 1).as("avg_raw"),
+              round(avg("activation_progress"), 1).as("avg_activation"),
+              sum(when(col("trend").equalTo("red_hot"), 1).otherwise(0)).as("red_hot"),
+              sum(when(col("trend").equalTo("ice_cold"), 1).otherwise(0)).as("ice_cold"))
+          .orderBy(col("workspace"), col("low"))
+          .drop("low")
+          .show(30, false);
+    }
+    Dataset<Row> thresholds = warehouse.read(TableNames.SEGMENT_THRESHOLDS).where(col("as_of_date").equalTo(lit(day)));
+    out.println("== Score distributions on " + date + " (segment_thresholds; benchmark = p90 of positive raw scores)");
+    thresholds.where(col("band").isNull().and(col("metric").isin("raw_score", "engagement_score", "activation_progress")))
+        .select("workspace", "entity", "metric", "entities", "min", "p10", "p25", "p50", "p75", "p90", "max", "mean", "benchmark")
+        .withColumn("mean", round(col("mean"), 1))
+        .orderBy("workspace", "entity", "metric")
+        .show(30, false);
+    out.println("== Suggested-segment bands on " + date + " (bounds included; null = open)");
+    thresholds.where(col("band").isNotNull())
+        .select("workspace", "entity", "band", "metric", "lower_bound", "upper_bound")
+        .orderBy("workspace", "entity", "metric", "band")
+        .show(60, false);
+
+    if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
+      return;
+    }
+    Date last = warehouse.read(TableNames.SEGMENT_SIZES).agg(max("as_of_date")).first().getDate(0);
+    out.println("== Segments on " + last + ": members, entered and exited since the previous run date");
+    Dataset<Row> sizes = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").equalTo(lit(last)));
+    sizes.join(warehouse.read(TableNames.SEGMENT_DEFINITIONS).select(col("segment_id"), col("kind"), col("name")), "segment_id")
+        .select("segment_id", "entity", "kind", "members", "entered", "exited", "name")
+        .orderBy(col("entity").desc(), col("kind"), col("segment_id"))
+        .show(200, false);
   }
 
   /** The named columns the table has (windows and traits are configurable). */

@@ -39,7 +39,12 @@ class IncrementalTest {
   static TestRuns a;
   static TestRuns b;
   // lookback 1: the generator's events that arrive two days late become too_late.
-  static final String[] SETTINGS = {"-Dingest.lookback-days=1"};
+  // Two workspaces for the score properties: default (every event scores 1, exponential, 30
+  // days) and a weighted, linear one over 7 days.
+  static final String[] SETTINGS = {"-Dingest.lookback-days=1",
+      "-Dscoring.workspaces.weighted={ period-days = 7, normalization = linear, features {"
+          + " core { importance = 5, events = [login, task_created, project_opened], weights { login = 0.5 } },"
+          + " reporting { importance = 2, events = [report_viewed, dashboard_viewed] } } }"};
 
   @BeforeAll
   static void runBothWays() {
@@ -68,7 +73,7 @@ class IncrementalTest {
   @Test
   void totalsFromSnapshotsEqualARebuildFromEvents() throws IOException {
     TestRuns c = new TestRuns(dir.resolve("in"), dir.resolve("wh-c"), SETTINGS);
-    c.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
+    copyTree(dir.resolve("wh-b"), dir.resolve("wh-c"));
     deleteTree(dir.resolve("wh-c").resolve(TableNames.USER_EVENT_TOTALS));
     c.ok("features", "--date", "2026-05-03");
     Date d3 = Date.valueOf("2026-05-03");
@@ -80,9 +85,9 @@ class IncrementalTest {
   }
 
   @Test
-  void rerunningTheLastDateLeavesEveryTableIdentical() {
+  void rerunningTheLastDateLeavesEveryTableIdentical() throws IOException {
     TestRuns r = new TestRuns(dir.resolve("in"), dir.resolve("wh-r"), SETTINGS);
-    r.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
+    copyTree(dir.resolve("wh-b"), dir.resolve("wh-r"));
     Map<String, Dataset<Row>> before = new HashMap<>();
     for (String table : TableNames.ALL) {
       before.put(table, copy(r.table(table)));
@@ -149,6 +154,73 @@ class IncrementalTest {
         String generic = column.replaceAll("_\\d+d$", "_<N>d");
         assertTrue(documented.contains(generic) || traitColumns.contains(column),
             "docs/tables.md does not document " + table + "." + column);
+      }
+    }
+  }
+
+  /**
+   * Score properties on generated data, every date, workspace and entity: scores within 0..100;
+   * score 0 exactly when raw 0; scores never decrease as raw scores grow; the benchmark is the
+   * nearest-rank p90 of the positive raw scores (computed here from the rows); exponential: an
+   * entity at the benchmark scores 90; linear: at or above it 100.
+   */
+  @Test
+  void scoresHoldTheirPropertiesOnGeneratedData() {
+    Map<String, Double> benchmarks = new HashMap<>();
+    for (Row t : a.table(TableNames.SEGMENT_THRESHOLDS).where(col("metric").equalTo("raw_score").and(col("band").isNull())).collectAsList()) {
+      benchmarks.put(t.getDate(0) + "/" + t.getString(1) + "/" + t.getString(2), t.isNullAt(t.fieldIndex("benchmark")) ? null : t.getDouble(t.fieldIndex("benchmark")));
+    }
+    int groups = 0;
+    for (String entity : List.of("user", "account")) {
+      Map<String, List<double[]>> byGroup = new HashMap<>();
+      for (Row r : a.table(entity.equals("user") ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES).collectAsList()) {
+        String key = r.getDate(r.fieldIndex("as_of_date")) + "/" + r.getString(r.fieldIndex("workspace")) + "/" + entity;
+        byGroup.computeIfAbsent(key, k -> new java.util.ArrayList<>())
+            .add(new double[] {r.getDouble(r.fieldIndex("raw_score")), r.getInt(r.fieldIndex("engagement_score"))});
+      }
+      for (Map.Entry<String, List<double[]>> g : byGroup.entrySet()) {
+        groups++;
+        List<double[]> rows = g.getValue();
+        rows.sort(Comparator.<double[]>comparingDouble(x -> x[0]).thenComparingDouble(x -> x[1]));
+        double[] previous = {-1, 0};
+        List<Double> positive = new java.util.ArrayList<>();
+        for (double[] x : rows) {
+          assertTrue(x[1] >= 0 && x[1] <= 100, g.getKey() + " score out of range: " + x[1]);
+          assertEquals(x[0] == 0, x[1] == 0, g.getKey() + " raw " + x[0] + " score " + x[1]);
+          assertTrue(x[1] >= previous[1], g.getKey() + " score falls as raw grows at raw " + x[0]);
+          if (x[0] == previous[0]) {
+            assertEquals(previous[1], x[1], g.getKey() + " two scores for raw " + x[0]);
+          }
+          previous = x;
+          if (x[0] > 0) {
+            positive.add(x[0]);
+          }
+        }
+        Double benchmark = benchmarks.get(g.getKey());
+        if (positive.isEmpty()) {
+          assertEquals(null, benchmark, g.getKey());
+          continue;
+        }
+        double nearestRank = positive.get((int) Math.ceil(0.9 * positive.size()) - 1);
+        assertEquals(nearestRank, benchmark, 0.0, g.getKey() + " benchmark");
+        boolean exponential = g.getKey().contains("/default/");
+        for (double[] x : rows) {
+          if (exponential && x[0] == benchmark) {
+            assertEquals(90, x[1], g.getKey() + " at the benchmark");
+          }
+          if (!exponential && x[0] >= benchmark) {
+            assertEquals(100, x[1], g.getKey() + " at or above the benchmark (linear)");
+          }
+        }
+      }
+    }
+    assertEquals(3 * 2 * 2, groups, "dates x workspaces x entities");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
       }
     }
   }

@@ -78,7 +78,7 @@ class ScenarioTest {
         track("a6", "2026-03-10T09:00:00Z", "alice", "login"),
         track("a7", "2026-03-10T14:00:00Z", "alice", "report_viewed"),
         track("a8", "2026-03-10T15:00:00Z", "alice", "report_viewed"));
-    runs.ok("run", "--from", "2026-03-01", "--to", "2026-03-10");
+    runs.ok("run", "--from", "2026-03-01", "--to", "2026-03-10", "--stages", "ingest,features");
   }
 
   private static Map<String, Row> snapshot(String table, String id, Date date) {

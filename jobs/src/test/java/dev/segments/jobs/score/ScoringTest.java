@@ -1,8 +1,5 @@
 package dev.segments.jobs.score;
 
-import static dev.segments.jobs.TestRuns.group;
-import static dev.segments.jobs.TestRuns.identify;
-import static dev.segments.jobs.TestRuns.track;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.segments.common.tables.TableNames;
 import dev.segments.jobs.TestRuns;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +16,6 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Six users in two accounts over three days (2026-04-01 .. 04-03), windows 1 and 7 days. Every
@@ -44,58 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  */
 class ScoringTest {
-  @TempDir static Path dir;
   static TestRuns runs;
   static final Date D2 = Date.valueOf("2026-04-02");
   static final Date D3 = Date.valueOf("2026-04-03");
 
-  static final String DEFAULT_WORKSPACE = "{ period-days = 1, features {"
-      + " core { importance = 3, events = [create, edit], weights { create = 2 } },"
-      + " collab { importance = 2, events = [invite, comment], weights { comment = 0.5 } },"
-      + " admin { importance = 1, events = [setup], weights { setup = 0 } } },"
-      + " activation { user = ["
-      + "   { name = created, event = create, at-least = 1 },"
-      + "   { name = invited_recently, event = invite, at-least = 2, within-days = 7 },"
-      + "   { name = is_admin, field = role, op = \"=\", value = admin },"
-      + "   { name = regular, active-days = 2, within-days = 7 } ],"
-      + "  account = ["
-      + "   { name = team_invites, event = invite, at-least = 3 },"
-      + "   { name = pro, field = plan, op = \"=\", value = pro } ] } }";
-  static final String LIN_WORKSPACE = "{ period-days = 7, normalization = linear, bands.mode = percentile,"
-      + " population = { field = account.plan, op = \"=\", value = pro },"
-      + " features = ${scoring.workspaces.default.features} }";
-
   @BeforeAll
   static void runThreeDays() {
-    runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"),
-        "-Dfeatures.windows=[1,7]", "-Dfeatures.total-users-window-days=7",
-        "-Dscoring.workspaces.default=" + DEFAULT_WORKSPACE, "-Dscoring.workspaces.lin=" + LIN_WORKSPACE);
-    List<String> d1 = new ArrayList<>(List.of(
-        group("g-acme", "2026-04-01T08:00:00Z", null, "acme", "{\"plan\":\"pro\"}"),
-        group("g-globex", "2026-04-01T08:00:00Z", null, "globex", "{\"plan\":\"free\"}")));
-    for (String u : List.of("u1", "u2", "u3", "u4", "u5", "u6")) {
-      String role = u.equals("u1") || u.equals("u6") ? "admin" : "member";
-      String account = u.compareTo("u4") < 0 ? "acme" : "globex";
-      d1.add(identify("i-" + u, "2026-04-01T08:00:00Z", u, "{\"role\":\"" + role + "\"}"));
-      d1.add(group("m-" + u, "2026-04-01T08:01:00Z", u, account, "{}"));
-    }
-    d1.addAll(events("2026-04-01", "u1", "create", "u2", "edit", "u2", "edit", "u4", "login", "u5", "login"));
-    runs.day("2026-04-01", d1.toArray(String[]::new));
-    runs.day("2026-04-02", events("2026-04-02", "u1", "edit", "u1", "comment", "u1", "comment", "u3", "invite",
-        "u4", "setup", "u6", "create").toArray(String[]::new));
-    runs.day("2026-04-03", events("2026-04-03", "u1", "create", "u1", "create", "u1", "invite", "u1", "invite",
-        "u2", "edit", "u3", "invite", "u3", "invite", "u3", "comment", "u4", "login", "u5", "comment",
-        "u6", "edit", "u6", "edit", "u6", "edit").toArray(String[]::new));
-    runs.ok("run", "--from", "2026-04-01", "--to", "2026-04-03");
-  }
-
-  /** Track calls (user, event pairs) on one day, a minute apart. */
-  private static List<String> events(String day, String... userEvent) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < userEvent.length; i += 2) {
-      out.add(track(day + "-" + i, day + "T10:" + String.format("%02d", i / 2) + ":00Z", userEvent[i], userEvent[i + 1]));
-    }
-    return out;
+    runs = ScoringScenario.runs();
   }
 
   private static Map<String, Row> scores(String table, String id, Date date, String workspace) {
@@ -188,11 +138,14 @@ class ScoringTest {
         "avg_user_score", "total_users", "active_users", "active_user_pct", "activated_users", "adoption",
         "adoption_all_time");
     Map<String, Row> d3 = scores(TableNames.ACCOUNT_SCORES, "account_id", D3, "default");
-    assertEquals(2, d3.size());
+    assertEquals(3, d3.size());
     assertColumns("acme", d3.get("acme"), cols, 24.0, 90, 1, 100.0, true, 100.0, List.of("team_invites", "pro"), true,
         90, 0, "steady", 58.7, 3, 3, 100.0, 1, 100.0, 100.0);
     assertColumns("globex", d3.get("globex"), cols, 10.0, 62, 1, 100.0, true, 0.0, List.of(), false,
         86, -24, "ice_cold", 43.0, 3, 2, 66.7, 0, 50.0, 75.0);
+    // initech: traits, no users: nothing to score; no plan, so not pro.
+    assertColumns("initech", d3.get("initech"), cols, 0.0, 0, 0, 0.0, false, 0.0, List.of(), false,
+        0, 0, "steady", null, 0, 0, null, 0, 0.0, 0.0);
   }
 
   @Test

@@ -1,0 +1,132 @@
+package dev.segments.common.segments;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A node of a segment's condition tree (docs/segments.md). */
+public sealed interface Cond {
+
+  /** Every item holds. */
+  record All(List<Cond> items) implements Cond {
+    public All {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** At least one item holds. */
+  record Any(List<Cond> items) implements Cond {
+    public Any {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** The item does not hold. */
+  record Not(Cond item) implements Cond {}
+
+  /**
+   * A field compared with literal values; {@code days} for {@code more_than_days_ago} /
+   * {@code within_days}.
+   */
+  record Field(String field, FieldOp op, List<Object> values, int days) implements Cond {
+    public Field {
+      values = List.copyOf(values);
+    }
+  }
+
+  /**
+   * An event condition: how many times ({@code count} compared with {@code countOp}) within the
+   * last {@code withinDays} days or ever (empty), optionally only events whose properties match
+   * {@code where}; or, with {@code occurrence} set, when the first / last one happened.
+   */
+  record Event(
+      String event,
+      CountOp countOp,
+      long count,
+      Optional<Integer> withinDays,
+      List<PropertyFilter> where,
+      Optional<Occurrence> occurrence) implements Cond {
+    public Event {
+      where = List.copyOf(where);
+    }
+  }
+
+  /** Member (or not) of another segment of the same entity on the same date. */
+  record SegmentRef(String segment, boolean member) implements Cond {}
+
+  /** Account segments: how many / what share of the account's users satisfy {@code users}. */
+  record UserAggregate(Cond users, AggregateKind kind, FieldOp op, double value) implements Cond {}
+
+  /** A suggested band: its metric between the bounds segment_thresholds records for the day. */
+  record Band(String workspace, String band, String metric) implements Cond {}
+
+  /** Always true (the standard {@code all_*} segments). */
+  record True() implements Cond {}
+
+  /** A filter on an event property (text in the {@code properties} map). */
+  record PropertyFilter(String property, FieldOp op, List<Object> values) {
+    public PropertyFilter {
+      values = List.copyOf(values);
+    }
+  }
+
+  /** First or last occurrence of an event, more than / within N days before the date. */
+  record Occurrence(boolean first, FieldOp op, int days) {}
+
+  enum CountOp {
+    AT_LEAST("at_least"),
+    AT_MOST("at_most"),
+    EXACTLY("exactly");
+
+    public final String key;
+
+    CountOp(String key) {
+      this.key = key;
+    }
+  }
+
+  enum AggregateKind {
+    COUNT,
+    SHARE,
+    ANY,
+    ALL,
+    NONE
+  }
+
+  /** The field operators. */
+  enum FieldOp {
+    EQ("="),
+    NE("!="),
+    LT("<"),
+    LE("<="),
+    GT(">"),
+    GE(">="),
+    BETWEEN("between"),
+    IN("in"),
+    NOT_IN("not_in"),
+    CONTAINS("contains"),
+    STARTS_WITH("starts_with"),
+    IS_SET("is_set"),
+    IS_NOT_SET("is_not_set"),
+    MORE_THAN_DAYS_AGO("more_than_days_ago"),
+    WITHIN_DAYS("within_days");
+
+    public final String symbol;
+
+    FieldOp(String symbol) {
+      this.symbol = symbol;
+    }
+
+    public static Optional<FieldOp> of(String s) {
+      for (FieldOp op : values()) {
+        if (op.symbol.equals(s)) {
+          return Optional.of(op);
+        }
+      }
+      return Optional.empty();
+    }
+
+    public static String symbols() {
+      return String.join(", ", java.util.Arrays.stream(values()).map(o -> o.symbol).toList());
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.segments.jobs.segments;
+
+import java.util.List;
+
+/** Segment definitions that do not validate; the run stops before anything is written. */
+public final class InvalidSegmentsException extends RuntimeException {
+  private final List<String> errors;
+
+  public InvalidSegmentsException(List<String> errors) {
+    super("Invalid segment definitions (" + errors.size() + "):\n  " + String.join("\n  ", errors));
+    this.errors = List.copyOf(errors);
+  }
+
+  public List<String> errors() {
+    return errors;
+  }
+}

@@ -1,0 +1,216 @@
+package dev.segments.jobs.segments;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.segments.common.config.Settings;
+import dev.segments.common.segments.SegmentDefinition;
+import dev.segments.common.segments.SegmentLoader;
+import dev.segments.common.tables.TableNames;
+import dev.segments.common.tables.Warehouse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segments stage for one day D: evaluates every segment (standard, suggested, custom) and
+ * writes {@code segment_<id>} per segment, {@code segment_members} (all memberships, long form),
+ * {@code segment_changes} (entered / exited against the previous run date), {@code segment_sizes}
+ * and {@code segment_definitions}. A rerun of D replaces D's rows.
+ */
+public final class SegmentsStage {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentsStage.class);
+
+  static final StructType DEFINITIONS_SCHEMA = new StructType()
+      .add("segment_id", DataTypes.StringType, false)
+      .add("name", DataTypes.StringType, true)
+      .add("description", DataTypes.StringType, true)
+      .add("entity", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("workspace", DataTypes.StringType, true)
+      .add("definition", DataTypes.StringType, false)
+      .add("hash", DataTypes.StringType, false)
+      .add("source", DataTypes.StringType, true)
+      .add("first_defined", DataTypes.DateType, false)
+      .add("last_changed", DataTypes.DateType, false)
+      .add("active", DataTypes.BooleanType, false);
+
+  private final SparkSession spark;
+  private final Settings settings;
+  private final Warehouse warehouse;
+
+  public SegmentsStage(SparkSession spark, Settings settings, Warehouse warehouse) {
+    this.spark = spark;
+    this.settings = settings;
+    this.warehouse = warehouse;
+  }
+
+  /** Sizes of the day, for the console. */
+  public record SegmentsSummary(LocalDate asOf, int segments, long memberships, long entered, long exited) {
+    public String render() {
+      return String.format("segments %s: %d segments, %,d memberships, %,d entered, %,d exited%n",
+          asOf, segments, memberships, entered, exited);
+    }
+  }
+
+  /** Loads and validates the definitions; throws naming every problem. */
+  public static List<SegmentDefinition> definitions(Settings settings) {
+    SegmentLoader.Result r = SegmentLoader.load(Path.of(settings.segmentsDir()), settings);
+    if (!r.ok()) {
+      throw new InvalidSegmentsException(r.errors());
+    }
+    r.warnings().forEach(w -> LOG.warn("{}", w));
+    return r.segments();
+  }
+
+  public SegmentsSummary run(LocalDate date) {
+    spark.sparkContext().setJobGroup("segments " + date, "segments segments --date " + date, false);
+    List<SegmentDefinition> defs = definitions(settings);
+    Date day = Date.valueOf(date);
+    Dataset<Row> members = new SegmentsJob(spark, settings, warehouse).members(date, defs)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long memberships = members.count();
+      List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
+      Dataset<Row> defined = spark.createDataFrame(ids, new StructType()
+          .add("segment_id", DataTypes.StringType, false).add("entity", DataTypes.StringType, false));
+
+      Optional<LocalDate> previousDate = previousRunDate(date);
+      Dataset<Row> previous = previousDate.isEmpty()
+          ? members.limit(0)
+          : warehouse.read(TableNames.SEGMENT_MEMBERS)
+              .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
+              .select("segment_id", "entity", "entity_id")
+              .join(defined.select("segment_id"), "segment_id");
+      Dataset<Row> today = members.withColumn("__today", lit(true));
+      Dataset<Row> before = previous.withColumn("__before", lit(true));
+      Dataset<Row> changes = today.join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
+          .where(col("__today").isNull().or(col("__before").isNull()))
+          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id"),
+              when(col("__today").isNotNull(), lit("entered")).otherwise(lit("exited")).as("change"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> counts = members.groupBy("segment_id").agg(count(lit(1)).as("members"));
+      Dataset<Row> moves = changes.groupBy("segment_id").agg(
+          sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L))).as("entered"),
+          sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L))).as("exited"));
+      Dataset<Row> sizes = defined.join(counts, "segment_id", "left").join(moves, "segment_id", "left")
+          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"),
+              coalesce(col("members"), lit(0L)).as("members"),
+              coalesce(col("entered"), lit(0L)).as("entered"),
+              coalesce(col("exited"), lit(0L)).as("exited"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Row totals = sizes.agg(sum("entered"), sum("exited")).first();
+      Dataset<Row> definitions = spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
+
+      String dayWhere = "as_of_date = " + Warehouse.dateLiteral(date);
+      List<Runnable> writes = new ArrayList<>();
+      writes.add(() -> warehouse.replace(TableNames.SEGMENT_MEMBERS,
+          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), dayWhere, List.of("as_of_date")));
+      writes.add(() -> warehouse.replace(TableNames.SEGMENT_CHANGES, changes, dayWhere, List.of("as_of_date")));
+      writes.add(() -> warehouse.replace(TableNames.SEGMENT_SIZES, sizes, dayWhere, List.of("as_of_date")));
+      writes.add(() -> warehouse.overwrite(TableNames.SEGMENT_DEFINITIONS, definitions));
+      warehouse.writeConcurrently(writes);
+      // One table per segment, read back from segment_members (a plain partition scan: small
+      // tasks, and the same rows as the long table by construction).
+      Dataset<Row> written = warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
+      List<Runnable> perSegment = new ArrayList<>();
+      for (SegmentDefinition d : defs) {
+        perSegment.add(() -> warehouse.replace(TableNames.segment(d.id()),
+            written.where(col("segment_id").equalTo(d.id()))
+                .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
+            dayWhere, List.of("as_of_date")));
+      }
+      warehouse.writeConcurrently(perSegment);
+      SegmentsSummary summary = new SegmentsSummary(date, defs.size(), memberships,
+          totals.isNullAt(0) ? 0 : totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1));
+      LOG.info("{}", summary.render().trim());
+      changes.unpersist();
+      sizes.unpersist();
+      return summary;
+    } finally {
+      members.unpersist();
+    }
+  }
+
+  /** The latest date before D that the segments stage wrote. */
+  private Optional<LocalDate> previousRunDate(LocalDate date) {
+    if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
+      return Optional.empty();
+    }
+    Row r = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").lt(lit(Date.valueOf(date))))
+        .agg(max("as_of_date")).first();
+    return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
+  }
+
+  /**
+   * segment_definitions after D: current definitions (first defined and last changed carried
+   * over while the hash is the same) and earlier ones no longer configured ({@code active} false).
+   */
+  private List<Row> definitionRows(List<SegmentDefinition> defs, LocalDate date) {
+    Map<String, Row> old = new HashMap<>();
+    if (warehouse.exists(TableNames.SEGMENT_DEFINITIONS)) {
+      for (Row r : warehouse.read(TableNames.SEGMENT_DEFINITIONS).collectAsList()) {
+        old.put(r.getString(0), r);
+      }
+    }
+    Date day = Date.valueOf(date);
+    List<Row> rows = new ArrayList<>();
+    java.util.Set<String> current = new java.util.HashSet<>();
+    for (SegmentDefinition d : defs) {
+      current.add(d.id());
+      String hash = sha256(d.definitionJson());
+      Row before = old.get(d.id());
+      Date first = before == null ? day : min(before.getDate(9), day);
+      Date changed = before == null ? day : hash.equals(before.getString(7)) ? before.getDate(10) : day;
+      rows.add(RowFactory.create(d.id(), d.name(), d.description(), d.entity().key, d.kind().name().toLowerCase(),
+          d.workspace(), d.definitionJson(), hash, d.source(), first, changed, true));
+    }
+    for (Row r : old.values()) {
+      if (!current.contains(r.getString(0))) {
+        Object[] v = new Object[r.size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = r.get(i);
+        }
+        v[11] = false;
+        rows.add(RowFactory.create(v));
+      }
+    }
+    rows.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+    return rows;
+  }
+
+  private static Date min(Date a, Date b) {
+    return a.before(b) ? a : b;
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
