@@ -137,7 +137,7 @@ final class ScoringConfigReader {
     }
     Map<String, String> featureOfEvent = new HashMap<>();
     for (String feature : new java.util.TreeSet<>(c.getObject("features").keySet())) {
-      String key = "features." + com.typesafe.config.ConfigUtil.quoteString(feature);
+      String key = com.typesafe.config.ConfigUtil.joinPath("features", feature);
       if (!NAME.matcher(feature).matches()) {
         problem(c, prefix, key, "{...}", "feature name must match [a-z][a-z0-9_]*");
         continue;
@@ -173,7 +173,7 @@ final class ScoringConfigReader {
           problem(c, prefix, key + ".weights", c.getValue(key + ".weights").render(), "must be an object of event = weight 0..10");
         } else {
           for (Map.Entry<String, ConfigValue> w : c.getObject(key + ".weights").entrySet()) {
-            String wkey = key + ".weights." + com.typesafe.config.ConfigUtil.quoteString(w.getKey());
+            String wkey = key + ".weights." + com.typesafe.config.ConfigUtil.joinPath(w.getKey());
             if (!weights.containsKey(w.getKey())) {
               problem(c, prefix, wkey, w.getValue().render(), "event '" + w.getKey() + "' is not in this feature's events " + events);
               continue;

@@ -591,7 +591,10 @@ public final class SegmentLoader {
     for (SegmentDefinition d : all) {
       SegmentDefinition first = byId.putIfAbsent(d.id(), d);
       if (first != null) {
-        errors.add(d.source() + ": segment " + d.id() + ": id: duplicate id; also defined in " + first.source());
+        SegmentDefinition custom = d.kind() == SegmentDefinition.Kind.CUSTOM ? d : first;
+        SegmentDefinition other = custom == d ? first : d;
+        errors.add(custom.source() + ": segment " + d.id() + ": id: duplicate id; also defined in " + other.source()
+            + (other.source().equals("generated") ? " (a standard or suggested segment)" : ""));
       }
     }
     Map<String, List<String>> graph = new HashMap<>();

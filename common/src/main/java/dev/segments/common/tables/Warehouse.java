@@ -21,6 +21,7 @@ public final class Warehouse {
   private final String root;
   private final Optional<String> catalogDatabase;
   private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
     this.spark = spark;
@@ -37,7 +38,15 @@ public final class Warehouse {
   }
 
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    // A table, once there, stays for the life of this object (one command): skip the log read.
+    if (known.contains(table)) {
+      return true;
+    }
+    boolean exists = DeltaTable.isDeltaTable(spark, path(table));
+    if (exists) {
+      known.add(table);
+    }
+    return exists;
   }
 
   /** The table's current rows; fails naming the table and the stage to run if it is missing. */
@@ -64,6 +73,15 @@ public final class Warehouse {
    * written by us from dates, never from user input.
    */
   public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy) {
+    return replace(table, rows, replaceWhere, partitionBy, true);
+  }
+
+  /**
+   * As {@link #replace(String, Dataset, String, List)}; with {@code count} false the written row
+   * count is not read back from the Delta log (returns -1): one read less per commit, for the
+   * many small per-segment tables whose sizes are known anyway.
+   */
+  public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy, boolean count) {
     long start = System.nanoTime();
     var writer = rows.write().format("delta");
     if (exists(table)) {
@@ -76,9 +94,10 @@ public final class Warehouse {
     } else {
       writer.mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).save(path(table));
     }
+    known.add(table);
     register(table);
-    long written = rowsWrittenByLastCommit(table);
-    LOG.info("Wrote {} rows to {} ({}) in {} ms", written, table, replaceWhere, (System.nanoTime() - start) / 1_000_000);
+    long written = count ? rowsWrittenByLastCommit(table) : -1;
+    LOG.info("Wrote {} rows to {} ({}) in {} ms", count ? written : "the", table, replaceWhere, (System.nanoTime() - start) / 1_000_000);
     return written;
   }
 

@@ -71,7 +71,7 @@ class SettingsLoaderTest {
 
   @Test
   void everyProblemIsReportedNotJustTheFirst() throws IOException {
-    Path f = file("ingest.lookback-days = -1\nfeatures.windows = [7, 1]\ntraits.account { plan = text }\n");
+    Path f = file("ingest.lookback-days = -1\nfeatures.windows = [7, 1, 30]\ntraits.account { plan = text }\n");
     InvalidConfigException e = invalid(Optional.of(f), Map.of("catalog.database", "Bad-Name"));
     assertEquals(4, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("ingest.lookback-days = -1 ("), e.getMessage());

@@ -40,6 +40,9 @@ public final class SparkTestSupport {
           .set("spark.default.parallelism", "2")
           .set("spark.databricks.delta.snapshotPartitions", "1")
           .set("spark.sql.adaptive.enabled", "false")
+          // Tiny inputs: compiling generated code costs more than interpreting a few rows.
+          .set("spark.sql.codegen.wholeStage", "false")
+          .set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1")
           .set("spark.sql.warehouse.dir", localWarehousePath());

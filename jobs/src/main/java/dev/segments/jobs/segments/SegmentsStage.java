@@ -141,7 +141,7 @@ public final class SegmentsStage {
         perSegment.add(() -> warehouse.replace(TableNames.segment(d.id()),
             written.where(col("segment_id").equalTo(d.id()))
                 .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
-            dayWhere, List.of("as_of_date")));
+            dayWhere, List.of("as_of_date"), false));
       }
       warehouse.writeConcurrently(perSegment);
       SegmentsSummary summary = new SegmentsSummary(date, defs.size(), memberships,

@@ -63,8 +63,18 @@ class IncrementalTest {
   }
 
   @Test
-  void nightlyRunAfterBackfillEqualsFreshBackfill() {
+  void nightlyRunAfterBackfillEqualsFreshBackfill() throws IOException {
     for (String table : TableNames.ALL) {
+      SparkTestSupport.assertSameRows(b.table(table), a.table(table));
+    }
+    // And every segment's own table.
+    List<String> segmentTables;
+    try (Stream<Path> tables = Files.list(dir.resolve("wh-b"))) {
+      segmentTables = tables.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("segment_") && !TableNames.ALL.contains(n)).sorted().toList();
+    }
+    assertTrue(segmentTables.size() >= 25, "standard and suggested segment tables: " + segmentTables);
+    for (String table : segmentTables) {
       SparkTestSupport.assertSameRows(b.table(table), a.table(table));
     }
     assertTrue(a.table(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(Date.valueOf("2026-05-03")))).count() > 20);

@@ -44,7 +44,7 @@ class ScenarioTest {
   @BeforeAll
   static void runTenDays() {
     runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"),
-        "-Dfeatures.windows=[1,3,7]", "-Dfeatures.total-users-window-days=7");
+        "-Dfeatures.windows=[1,3,7]", "-Dfeatures.total-users-window-days=7", "-Dscoring.workspaces.default.period-days=7");
     runs.day("2026-03-01",
         group("g-acme", "2026-03-01T08:00:00Z", null, "acme", "{\"name\":\"Acme\",\"plan\":\"pro\"}"),
         group("g-globex", "2026-03-01T08:00:00Z", null, "globex", "{\"name\":\"Globex\",\"plan\":\"free\"}"),

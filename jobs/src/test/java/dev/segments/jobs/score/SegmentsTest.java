@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.common.tables.TableNames;
 import dev.segments.jobs.TestRuns;
+import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,6 +238,36 @@ class SegmentsTest {
     assertEquals("custom", def.getString(def.fieldIndex("kind")));
     assertTrue(def.getString(def.fieldIndex("definition")).contains("\"segment\":\"ref_a\""), def.toString());
     assertEquals(Date.valueOf("2026-04-01"), def.getDate(def.fieldIndex("first_defined")));
+  }
+
+  @Test
+  void previewPrintsSizeAndMembersAndWritesNothing() throws Exception {
+    Path file = java.nio.file.Files.createTempFile("preview", ".conf");
+    java.nio.file.Files.writeString(file,
+        "segments = [ { id = try_admins, entity = user, where = { field = role, op = \"=\", value = admin } } ]");
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, runs.run("preview", "--segment", file.toString(), "--date", "2026-04-03"));
+      assertEquals(0, runs.run("preview", "--segment", "op_between", "--date", "2026-04-03"));
+    } finally {
+      System.setOut(original);
+    }
+    String out = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(out.contains("try_admins on 2026-04-03: 2 members (nothing written)"), out);
+    assertTrue(out.contains("op_between on 2026-04-03: 3 members (nothing written)"), out);
+    assertTrue(out.contains("u6"), out);
+    assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of(runs.warehouse().path(TableNames.segment("try_admins")))),
+        "preview must not write a table");
+  }
+
+  @Test
+  void validateExitsNonZeroOnABadDefinition() throws Exception {
+    Path bad = java.nio.file.Files.createTempDirectory("bad-segments");
+    java.nio.file.Files.writeString(bad.resolve("bad.conf"), "segments = [ { id = x, entity = user, where = { field = nope, op = is_set } } ]");
+    assertEquals(1, runs.run("validate", "--segments-dir", bad.toString()));
+    assertEquals(0, runs.run("validate"));
   }
 
   @Test
