@@ -9,6 +9,7 @@ import dev.segments.jobs.cli.ScoreCommand;
 import dev.segments.jobs.cli.SegmentsCommand;
 import dev.segments.jobs.cli.ValidateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
+import dev.segments.jobs.cli.StagesCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
       SegmentsCommand.class,
       ValidateCommand.class,
       PreviewCommand.class,
+      StagesCommand.class,
       RunCommand.class,
       SummaryCommand.class
     })

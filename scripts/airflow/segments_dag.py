@@ -1,0 +1,59 @@
+"""Airflow DAG for segments: one SparkSubmitOperator task per pipeline stage, daily.
+
+Install (README, "Schedule with Airflow"): copy this file and segments_stages.json into the
+DAGs folder, install apache-airflow-providers-apache-spark, create a Spark connection
+(default id spark_default) pointing at the cluster, and set the Airflow Variables below.
+Only the run date ({{ ds }}) and the environment are passed; every other setting comes from
+the deployment's HOCON file (--config).
+"""
+import json
+import os
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.models import Variable
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+# The stage order is the pipeline's own (dev.segments.jobs.pipeline.Stage), written to
+# segments_stages.json by `scripts/segments stages --json`; it is not repeated here.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "segments_stages.json")) as f:
+    STAGES = json.load(f)["stages"]
+
+APP_JAR = Variable.get("segments_app_jar", default_var="/opt/segments/segments-jobs-app.jar")
+CONFIG = Variable.get("segments_config", default_var="/opt/segments/application.conf")
+ENVIRONMENT = Variable.get("segments_environment", default_var="prod")
+CONN_ID = Variable.get("segments_spark_conn_id", default_var="spark_default")
+
+default_args = {
+    "owner": "data",
+    "depends_on_past": True,  # a day needs the day before (totals snapshots, score changes)
+    "retries": 3,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(hours=1),
+}
+
+with DAG(
+    dag_id="segments",
+    description="segments: ingest, features, scores and segment memberships for one day",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1),
+    catchup=True,  # backfills run every missed day in order
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["segments"],
+) as dag:
+    previous = None
+    for stage in STAGES:
+        task = SparkSubmitOperator(
+            task_id=stage,
+            conn_id=CONN_ID,
+            application=APP_JAR,
+            java_class="dev.segments.jobs.Main",
+            name=f"segments-{stage}-{{{{ ds }}}}",
+            application_args=[stage, "--date", "{{ ds }}", "--config", CONFIG],
+            env_vars={"SEGMENTS_ENVIRONMENT": ENVIRONMENT},
+        )
+        if previous is not None:
+            previous >> task
+        previous = task
