@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline on generated sample data, on an embedded local Spark:
 # builds if needed, generates DAYS (default 30) days of sample events ending yesterday,
-# runs ingest, features and score for every day and segments for the last SEGMENT_DAYS (7),
+# runs ingest and features for every day and score and segments for the last RECENT_DAYS (3),
 # and prints what it made.
 # Everything goes under work/demo/ (git-ignored); a rerun starts the warehouse afresh.
 # Arguments are passed on as options, e.g. scripts/demo.sh -Dfeatures.windows=[1,7,30].
@@ -15,8 +15,8 @@ accounts="${ACCOUNTS:-50}"
 demo="work/demo"
 start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
-segment_days="${SEGMENT_DAYS:-7}"
-seg_start="$(date -u -d "-${segment_days} days" +%F)"
+recent_days="${RECENT_DAYS:-3}"
+recent_start="$(date -u -d "-${recent_days} days" +%F)"
 # Small-data settings for a laptop: a day of the demo is ~750 events, so fixed costs per query
 # dominate: no generated code (compiling it costs more than running ~750 rows interpreted), no
 # adaptive re-planning, 2 shuffle partitions, fewer Delta checkpoints, no UI (docs/benchmarks.md).
@@ -34,10 +34,11 @@ began=$(date +%s)
 rm -rf "$demo/warehouse"
 scripts/segments generate "${opts[@]}" --output "$demo/input" --start "$start" --days "$days" \
   --users "$users" --accounts "$accounts" --seed 42
-# Ingest, features and scores for every day; segments (one Delta table each, ~0.3 s per table
-# per day here) for the last SEGMENT_DAYS days, so the last day has entered / exited counts.
-SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features,score
-SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$seg_start" --to "$end" --stages segments
+# Ingest and features for every day; scores and segments (one Delta table each, ~0.3 s per table
+# per day here) for the last RECENT_DAYS days: enough for entered / exited on the last day (the
+# 30-day score change needs 30 days of earlier scores, which a 30-day demo cannot have anyway).
+SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features
+SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$recent_start" --to "$end" --stages score,segments
 echo
 SEGMENTS_SKIP_BUILD=1 scripts/segments summary "${opts[@]}"
 echo "demo: $days days, $users users, $accounts accounts in $(( $(date +%s) - began )) s; tables under $demo/warehouse"

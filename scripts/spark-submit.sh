@@ -37,5 +37,5 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
 fi
 flags="$(cat "$root/jobs/target/jvm-flags.txt")"
 # shellcheck disable=SC2086
-exec java $flags ${SEGMENTS_JVM_OPTS:-} -cp "$(cat "$root/jobs/target/classpath.txt")" \
+exec java $flags ${SEGMENTS_JVM_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -cp "$(cat "$root/jobs/target/classpath.txt")" \
   org.apache.spark.deploy.SparkSubmit --class dev.segments.jobs.Main "${submit_opts[@]}" "$jar" "$@"

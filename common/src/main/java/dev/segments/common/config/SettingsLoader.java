@@ -91,7 +91,7 @@ public final class SettingsLoader {
   }
 
   /**
-   * -Dkey=value overrides. A value starting with [ or { is read as HOCON (a list or an object:
+   * -Dkey=value overrides. A value starting with [, { or " is read as HOCON (a list, an object or a quoted string:
    * -Dfeatures.windows=[1,7,30]); anything else is taken as a plain string (paths such as
    * s3a://bucket/x stay whole), converted to a number or boolean where the key needs one.
    */
@@ -101,7 +101,7 @@ public final class SettingsLoader {
       String value = e.getValue() == null ? "" : e.getValue().trim();
       try {
         Config one;
-        if (value.startsWith("[") || value.startsWith("{")) {
+        if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
           one = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription("command line -D"))
               .getValue("v").atPath(e.getKey());
         } else {

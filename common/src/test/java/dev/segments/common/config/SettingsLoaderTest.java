@@ -53,6 +53,12 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void quotedValueIsUnquoted() {
+    Settings s = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.eventLog.dir\"", "\"file:///tmp/ev\""));
+    assertEquals("file:///tmp/ev", s.spark().conf().get("spark.eventLog.dir"));
+  }
+
+  @Test
   void quotedSparkSettingsAreKeptWhole() {
     Settings s = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.shuffle.partitions\"", "3"));
     assertEquals("3", s.spark().conf().get("spark.sql.shuffle.partitions"));
