@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.segments.common.segments.Cond;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -322,9 +323,11 @@ final class ScoringConfigReader {
           + "): must be a column or trait name in snake_case" + (allowAccount ? " (or account.<name>)" : ""));
       return null;
     }
-    Optional<Condition.Op> op = Condition.Op.fromSymbol(opText);
+    Optional<Cond.FieldOp> op = Cond.FieldOp.of(opText.trim().toLowerCase(Locale.ROOT)).filter(Cond.FieldOp::isComparison);
     if (op.isEmpty()) {
-      problems.add(where + ".op = " + opText + " (" + s.getValue("op").origin().description() + "): unknown operator; one of " + Condition.Op.symbols());
+      String valid = String.join(", ", java.util.Arrays.stream(Cond.FieldOp.values())
+          .filter(Cond.FieldOp::isComparison).map(o -> o.symbol).toList());
+      problems.add(where + ".op = " + opText + " (" + s.getValue("op").origin().description() + "): unknown operator; one of " + valid);
       return null;
     }
     List<Object> values = new ArrayList<>();
@@ -357,7 +360,7 @@ final class ScoringConfigReader {
     boolean ok = arity == -1 ? !values.isEmpty() : values.size() == arity;
     if (!ok || (arity == 1 && s.getValue("value").valueType() == ConfigValueType.LIST)) {
       problems.add(where + ".value = " + (s.hasPath("value") ? s.getValue("value").render() : "not set") + " ("
-          + whole.origin().description() + "): operator " + op.get().symbol() + " " + expected);
+          + whole.origin().description() + "): operator " + op.get().symbol + " " + expected);
       return null;
     }
     return new Condition(field, op.get(), values);

@@ -128,5 +128,20 @@ public sealed interface Cond {
     public static String symbols() {
       return String.join(", ", java.util.Arrays.stream(values()).map(o -> o.symbol).toList());
     }
+
+    /** How many values the operator takes: -1 = one or more (timing operators take days instead). */
+    public int arity() {
+      return switch (this) {
+        case IS_SET, IS_NOT_SET, MORE_THAN_DAYS_AGO, WITHIN_DAYS -> 0;
+        case BETWEEN -> 2;
+        case IN, NOT_IN -> -1;
+        default -> 1;
+      };
+    }
+
+    /** The operators that compare with values (all but the timing ones). */
+    public boolean isComparison() {
+      return this != MORE_THAN_DAYS_AGO && this != WITHIN_DAYS;
+    }
   }
 }

@@ -323,12 +323,7 @@ public final class SegmentLoader {
   }
 
   private List<Object> values(ConfigValue v, String path, FieldOp op, Type type) {
-    int arity = switch (op) {
-      case IS_SET, IS_NOT_SET -> 0;
-      case BETWEEN -> 2;
-      case IN, NOT_IN -> -1;
-      default -> 1;
-    };
+    int arity = op.arity();
     if (arity == 0) {
       if (v != null) {
         err(path, "operator " + op.symbol + " takes no value");

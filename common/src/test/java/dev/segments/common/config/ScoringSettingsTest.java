@@ -60,11 +60,11 @@ class ScoringSettingsTest {
     assertEquals(2, ws.scoredFeatureCount());
     assertEquals(List.of("a_at_least_2_in_7d", "admin", "active_3_days_in_14d"),
         ws.userSteps().stream().map(ActivationStep::name).toList());
-    assertEquals(new Condition("role", Condition.Op.IN, List.of("admin", "owner")), ws.userSteps().get(1).condition().get());
+    assertEquals(new Condition("role", dev.segments.common.segments.Cond.FieldOp.IN, List.of("admin", "owner")), ws.userSteps().get(1).condition().get());
     Workspace paid = s.scoring().workspaces().get(1);
     assertEquals("paid", paid.name());
     assertEquals(7, paid.periodDays());
-    assertEquals(Optional.of(new Condition("account.plan", Condition.Op.NE, List.of("free"))), paid.population());
+    assertEquals(Optional.of(new Condition("account.plan", dev.segments.common.segments.Cond.FieldOp.NE, List.of("free"))), paid.population());
     assertEquals(75, paid.bands().mostEngaged());
   }
 

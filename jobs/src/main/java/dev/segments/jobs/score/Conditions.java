@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import dev.segments.common.config.Condition;
+import dev.segments.common.segments.Cond;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -29,8 +30,15 @@ public final class Conditions {
   }
 
   public static Column compile(Condition c, Column value) {
-    List<Object> v = c.values();
-    Column result = switch (c.op()) {
+    return compare(c.op(), value, c.values());
+  }
+
+  /**
+   * A comparison operator of the segment language applied to a column and literal values (the
+   * timing operators are the segment compiler's). Never null: see the class comment.
+   */
+  public static Column compare(Cond.FieldOp op, Column value, List<Object> v) {
+    Column result = switch (op) {
       case EQ -> value.equalTo(lit(v.get(0)));
       case NE -> coalesce(value.notEqual(lit(v.get(0))), lit(true));
       case LT -> value.lt(lit(v.get(0)));
@@ -44,6 +52,7 @@ public final class Conditions {
       case STARTS_WITH -> value.cast("string").startsWith(lit(String.valueOf(v.get(0))));
       case IS_SET -> value.isNotNull();
       case IS_NOT_SET -> value.isNull();
+      case MORE_THAN_DAYS_AGO, WITHIN_DAYS -> throw new IllegalArgumentException(op.symbol + " is not a comparison");
     };
     return coalesce(result, lit(false));
   }

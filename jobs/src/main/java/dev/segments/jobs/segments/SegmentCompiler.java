@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.to_date;
 import dev.segments.common.segments.Cond;
 import dev.segments.common.segments.Cond.FieldOp;
 import dev.segments.common.segments.FieldCatalog;
+import dev.segments.jobs.score.Conditions;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -144,21 +145,10 @@ final class SegmentCompiler {
       x = x.stream().map(o -> (Object) Date.valueOf(LocalDate.parse(((String) o).substring(0, 10)))).toList();
     }
     return switch (f.op()) {
-      case EQ -> v.equalTo(lit(x.get(0)));
-      case NE -> coalesce(v.notEqual(lit(x.get(0))), lit(true));
-      case LT -> v.lt(lit(x.get(0)));
-      case LE -> v.leq(lit(x.get(0)));
-      case GT -> v.gt(lit(x.get(0)));
-      case GE -> v.geq(lit(x.get(0)));
-      case BETWEEN -> v.between(lit(x.get(0)), lit(x.get(1)));
-      case IN -> v.isin(x.toArray());
-      case NOT_IN -> coalesce(not(v.isin(x.toArray())), lit(true));
-      case CONTAINS -> f.field().equals("activation_steps_done") ? array_contains(v, x.get(0)) : v.contains(lit(x.get(0)));
-      case STARTS_WITH -> v.startsWith(lit((String) x.get(0)));
-      case IS_SET -> v.isNotNull();
-      case IS_NOT_SET -> v.isNull();
       case MORE_THAN_DAYS_AGO -> daysAgo(v).gt(f.days());
       case WITHIN_DAYS -> daysAgo(v).between(0, f.days() - 1);
+      case CONTAINS -> f.field().equals("activation_steps_done") ? array_contains(v, x.get(0)) : Conditions.compare(f.op(), v, x);
+      default -> Conditions.compare(f.op(), v, x);
     };
   }
 

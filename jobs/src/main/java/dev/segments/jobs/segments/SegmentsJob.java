@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
-import dev.segments.common.config.Condition;
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.TraitColumn;
 import dev.segments.common.config.TraitType;
@@ -218,8 +217,7 @@ public final class SegmentsJob {
   }
 
   private static Column propertyFilter(Cond.PropertyFilter f) {
-    Condition.Op op = Condition.Op.fromSymbol(f.op().symbol).orElseThrow();
-    return Conditions.compile(new Condition(f.property(), op, f.values()), element_at(col("properties"), lit(f.property())));
+    return Conditions.compare(f.op(), element_at(col("properties"), lit(f.property())), f.values());
   }
 
   private static Dataset<Row> joinAggregates(Dataset<Row> base, String id, Dataset<Row> rows, List<Column> aggs,
