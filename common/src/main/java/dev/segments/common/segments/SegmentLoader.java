@@ -88,7 +88,10 @@ public final class SegmentLoader {
     }
   }
 
-  /** Loads the folder's files (none is fine) plus the generated segments. */
+  /**
+   * Loads the folder's files (none is fine), or one file when {@code dir} is a file (preview),
+   * plus the generated segments.
+   */
   public static Result load(Path dir, Settings settings) {
     SegmentLoader loader = new SegmentLoader(settings);
     List<SegmentDefinition> all = new ArrayList<>();
@@ -111,11 +114,6 @@ public final class SegmentLoader {
     all.addAll(StandardSegments.all(settings));
     loader.crossCheck(all);
     return new Result(List.copyOf(all), List.copyOf(loader.errors), List.copyOf(loader.warnings));
-  }
-
-  /** Loads one file only (with the generated segments it may refer to), e.g. for preview. */
-  public static Result loadFile(Path file, Settings settings) {
-    return load(file, settings);
   }
 
   private List<SegmentDefinition> file(Path f) {

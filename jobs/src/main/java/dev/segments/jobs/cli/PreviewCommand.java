@@ -66,14 +66,15 @@ public final class PreviewCommand implements Callable<Integer> {
       wanted.add(segment);
     }
     try (JobContext ctx = JobContext.open(config, "segments preview " + segment)) {
-      Dataset<Row> members = new SegmentsJob(ctx.spark(), settings, ctx.pipeline().warehouse()).members(date, all)
-          .where(col("segment_id").isin(wanted.toArray())).cache();
+      SegmentsJob job = new SegmentsJob(ctx.spark(), settings, ctx.pipeline().warehouse());
+      Dataset<Row> members = job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
       for (String id : wanted) {
         Dataset<Row> one = members.where(col("segment_id").equalTo(id));
         System.out.printf("%s on %s: %,d members (nothing written)%n", id, date, one.count());
         one.select("entity", "entity_id").orderBy("entity_id").show(sample, false);
       }
       members.unpersist();
+      job.release();
     }
     return 0;
   }

@@ -52,6 +52,7 @@ public final class SegmentsJob {
   private final SparkSession spark;
   private final Settings settings;
   private final Warehouse warehouse;
+  private final List<Dataset<Row>> cached = new ArrayList<>();
 
   public SegmentsJob(SparkSession spark, Settings settings, Warehouse warehouse) {
     this.spark = spark;
@@ -91,6 +92,7 @@ public final class SegmentsJob {
     }
     userBase = withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
     userBase = evaluate(userBase, users, Entity.USER, compiler).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(userBase);
 
     if (!compiler.aggregates.isEmpty()) {
       List<Column> aggs = new ArrayList<>();
@@ -107,7 +109,16 @@ public final class SegmentsJob {
     return userLong.unionByName(accountLong).select("segment_id", "entity", "entity_id");
   }
 
-  /** The cached user base is released by the caller through Spark's cache; nothing else to close. */
+  /**
+   * Releases what {@link #members} cached (the user base, read twice: for user memberships and
+   * for the accounts' user aggregates). Call it after unpersisting anything cached on top of the
+   * members.
+   */
+  public void release() {
+    cached.forEach(Dataset::unpersist);
+    cached.clear();
+  }
+
   private void requireScores(LocalDate date) {
     Date day = Date.valueOf(date);
     if (!warehouse.exists(TableNames.USER_SCORES) || !warehouse.exists(TableNames.SEGMENT_THRESHOLDS)

@@ -90,8 +90,8 @@ public final class SegmentsStage {
     spark.sparkContext().setJobGroup("segments " + date, "segments segments --date " + date, false);
     List<SegmentDefinition> defs = definitions(settings);
     Date day = Date.valueOf(date);
-    Dataset<Row> members = new SegmentsJob(spark, settings, warehouse).members(date, defs)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    SegmentsJob job = new SegmentsJob(spark, settings, warehouse);
+    Dataset<Row> members = job.members(date, defs).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long memberships = members.count();
       List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
@@ -151,7 +151,9 @@ public final class SegmentsStage {
       sizes.unpersist();
       return summary;
     } finally {
+      // Dependents first: uncaching a plan that a cached plan uses makes Spark rebuild the latter.
       members.unpersist();
+      job.release();
     }
   }
 
