@@ -23,6 +23,11 @@ public final class FieldCatalog {
     MAP
   }
 
+  /** Columns of user_scores and account_scores a segment may compare (its workspace's). */
+  private static final Map<String, Type> SCORE_FIELDS = scoreFields();
+  /** Columns of account_scores only. */
+  private static final Map<String, Type> ACCOUNT_SCORE_FIELDS = accountScoreFields();
+
   private final Map<String, Type> user = new LinkedHashMap<>();
   private final Map<String, Type> account = new LinkedHashMap<>();
 
@@ -41,14 +46,7 @@ public final class FieldCatalog {
       m.put("total_events_all_time", Type.NUMBER);
       m.put("event_counts_all_time", Type.MAP);
       m.put("traits", Type.MAP);
-      for (String s : java.util.List.of("raw_score", "engagement_score", "frequency", "breadth",
-          "activation_progress", "previous_score", "score_change")) {
-        m.put(s, Type.NUMBER);
-      }
-      m.put("active", Type.BOOLEAN);
-      m.put("activated", Type.BOOLEAN);
-      m.put("trend", Type.STRING);
-      m.put("activation_steps_done", Type.STRING_ARRAY);
+      m.putAll(SCORE_FIELDS);
     }
     user.put("user_id", Type.STRING);
     user.put("account_id", Type.STRING);
@@ -59,16 +57,35 @@ public final class FieldCatalog {
     for (int w : settings.features().windows()) {
       account.put("active_users_" + w + "d", Type.NUMBER);
     }
-    for (String s : java.util.List.of("avg_user_score", "active_users", "active_user_pct", "activated_users",
-        "adoption", "adoption_all_time")) {
-      account.put(s, Type.NUMBER);
-    }
+    account.putAll(ACCOUNT_SCORE_FIELDS);
     for (TraitColumn t : settings.userTraits()) {
       user.putIfAbsent(t.column(), typeOf(t));
     }
     for (TraitColumn t : settings.accountTraits()) {
       account.putIfAbsent(t.column(), typeOf(t));
     }
+  }
+
+  private static Map<String, Type> scoreFields() {
+    Map<String, Type> m = new LinkedHashMap<>();
+    for (String s : java.util.List.of("raw_score", "engagement_score", "frequency", "breadth",
+        "activation_progress", "previous_score", "score_change")) {
+      m.put(s, Type.NUMBER);
+    }
+    m.put("active", Type.BOOLEAN);
+    m.put("activated", Type.BOOLEAN);
+    m.put("trend", Type.STRING);
+    m.put("activation_steps_done", Type.STRING_ARRAY);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static Map<String, Type> accountScoreFields() {
+    Map<String, Type> m = new LinkedHashMap<>();
+    for (String s : java.util.List.of("avg_user_score", "active_users", "active_user_pct", "activated_users",
+        "adoption", "adoption_all_time")) {
+      m.put(s, Type.NUMBER);
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Type typeOf(TraitColumn t) {
@@ -90,10 +107,8 @@ public final class FieldCatalog {
 
   /** Score fields: read from the segment's workspace's scores table. */
   public static boolean isScoreField(SegmentDefinition.Entity entity, String field) {
-    return java.util.Set.of("raw_score", "engagement_score", "frequency", "breadth", "active", "activation_progress",
-            "activation_steps_done", "activated", "previous_score", "score_change", "trend").contains(field)
-        || (entity == SegmentDefinition.Entity.ACCOUNT && java.util.Set.of("avg_user_score", "active_users",
-            "active_user_pct", "activated_users", "adoption", "adoption_all_time").contains(field));
+    return SCORE_FIELDS.containsKey(field)
+        || (entity == SegmentDefinition.Entity.ACCOUNT && ACCOUNT_SCORE_FIELDS.containsKey(field));
   }
 
   public java.util.Set<String> names(SegmentDefinition.Entity entity) {

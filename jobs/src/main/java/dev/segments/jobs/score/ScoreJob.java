@@ -309,22 +309,13 @@ public final class ScoreJob {
       c.add(user
           ? ScoreColumns.share(size(col("features_used")), sc.featureCount()).as("breadth")
           : col("breadth_value").as("breadth"));
-      c.add(col("active"));
-      c.add(col("activation_progress"));
-      c.add(col("activation_steps_done"));
-      c.add(col("activated"));
-      c.add(col("previous_score"));
-      c.add(col("score_change"));
-      c.add(col("trend"));
+      List<String> rest = new ArrayList<>(List.of("active", "activation_progress", "activation_steps_done", "activated",
+          "previous_score", "score_change", "trend"));
       if (!user) {
-        c.add(col("avg_user_score"));
-        c.add(col("total_users"));
-        c.add(col("active_users"));
-        c.add(col("active_user_pct"));
-        c.add(col("activated_users"));
-        c.add(col("adoption"));
-        c.add(col("adoption_all_time"));
+        rest.addAll(List.of("avg_user_score", "total_users", "active_users", "active_user_pct", "activated_users",
+            "adoption", "adoption_all_time"));
       }
+      rest.forEach(name -> c.add(col(name)));
       return c;
     }
   }

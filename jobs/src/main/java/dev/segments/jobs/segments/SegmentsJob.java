@@ -85,7 +85,7 @@ public final class SegmentsJob {
     accountBase = withEvents(accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
 
     Dataset<Row> userBase = withScores(userFeatures, TableNames.USER_SCORES, "user_id", day);
-    if (usesAccountFields(users) || !compiler.aggregates.isEmpty()) {
+    if (segments.stream().anyMatch(d -> readsAccountFields(d.where()))) {
       Dataset<Row> prefixed = accountBase.select(java.util.Arrays.stream(accountBase.columns())
           .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
       userBase = userBase.join(prefixed, userBase.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
@@ -302,7 +302,17 @@ public final class SegmentsJob {
     return out;
   }
 
-  private static boolean usesAccountFields(List<SegmentDefinition> users) {
-    return users.stream().anyMatch(s -> s.definitionJson().contains("\"account."));
+  /** Whether a tree has an account.<field> condition (user segments, or users of an aggregate). */
+  private static boolean readsAccountFields(Cond c) {
+    if (c instanceof Cond.All a) {
+      return a.items().stream().anyMatch(SegmentsJob::readsAccountFields);
+    } else if (c instanceof Cond.Any a) {
+      return a.items().stream().anyMatch(SegmentsJob::readsAccountFields);
+    } else if (c instanceof Cond.Not n) {
+      return readsAccountFields(n.item());
+    } else if (c instanceof Cond.UserAggregate u) {
+      return readsAccountFields(u.users());
+    }
+    return c instanceof Cond.Field f && f.field().startsWith("account.");
   }
 }
