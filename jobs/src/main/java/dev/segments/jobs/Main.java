@@ -1,6 +1,7 @@
 package dev.segments.jobs;
 
 import dev.segments.common.config.InvalidConfigException;
+import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.FeaturesCommand;
 import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.IngestCommand;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
       PreviewCommand.class,
       StagesCommand.class,
       RunCommand.class,
-      SummaryCommand.class
+      SummaryCommand.class,
+      CompareCommand.class
     })
 public final class Main implements Runnable {
 

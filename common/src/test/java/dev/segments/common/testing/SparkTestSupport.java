@@ -3,13 +3,8 @@ package dev.segments.common.testing;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import dev.segments.common.spark.SparkSessions;
 import org.apache.spark.SparkConf;
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.map_entries;
 
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -79,12 +74,7 @@ public final class SparkTestSupport {
 
   /** Top-level map columns as sorted arrays of entries, so rows can be compared and sorted. */
   public static Dataset<Row> comparable(Dataset<Row> rows) {
-    Column[] columns = java.util.Arrays.stream(rows.schema().fields())
-        .map(f -> f.dataType() instanceof MapType
-            ? array_sort(map_entries(col("`" + f.name() + "`"))).as(f.name())
-            : col("`" + f.name() + "`"))
-        .toArray(Column[]::new);
-    return rows.select(columns);
+    return dev.segments.common.tables.TableRows.comparable(rows);
   }
 
   /** Same rows in the same order and the same schema. */

@@ -1,0 +1,119 @@
+package dev.segments.jobs.check;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.segments.common.tables.TableRows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Compares two warehouses table by table, row for row: the same Delta tables on both sides, each
+ * with the same columns (names and types) and the same multiset of rows. Used to show that two
+ * ways of computing the same dates (a cluster and a local run, an incremental run and a full
+ * recompute) give identical tables.
+ */
+public final class WarehouseComparison {
+
+  /** One table's outcome; {@code difference} is empty when the two sides are identical. */
+  public record TableResult(String table, long leftRows, long rightRows, long onlyLeft, long onlyRight, String difference) {
+    public boolean same() {
+      return difference.isEmpty();
+    }
+  }
+
+  private final SparkSession spark;
+
+  public WarehouseComparison(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** The Delta tables (folders holding a {@code _delta_log}) directly under a local root. */
+  public static List<String> tables(Path root) {
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("Not a folder: " + root);
+    }
+    try (Stream<Path> children = Files.list(root)) {
+      return children.filter(p -> Files.isDirectory(p.resolve("_delta_log")))
+          .map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every table of either side, in name order. */
+  public List<TableResult> compare(Path left, Path right) {
+    TreeSet<String> names = new TreeSet<>(tables(left));
+    names.addAll(tables(right));
+    List<TableResult> results = new ArrayList<>();
+    for (String table : names) {
+      results.add(compareTable(table, left.resolve(table), right.resolve(table)));
+    }
+    return results;
+  }
+
+  TableResult compareTable(String table, Path left, Path right) {
+    boolean hasLeft = Files.isDirectory(left.resolve("_delta_log"));
+    boolean hasRight = Files.isDirectory(right.resolve("_delta_log"));
+    if (!hasLeft || !hasRight) {
+      Dataset<Row> present = read(hasLeft ? left : right);
+      long rows = present.count();
+      return new TableResult(table, hasLeft ? rows : -1, hasRight ? rows : -1, 0, 0,
+          "only in the " + (hasLeft ? "left" : "right") + " warehouse");
+    }
+    Dataset<Row> l = read(left);
+    Dataset<Row> r = read(right);
+    long leftRows = l.count();
+    long rightRows = r.count();
+    String schemaDifference = schemaDifference(l.schema(), r.schema());
+    if (!schemaDifference.isEmpty()) {
+      return new TableResult(table, leftRows, rightRows, 0, 0, schemaDifference);
+    }
+    // Same column order on both sides, maps as sorted entry arrays (set operations need that).
+    Dataset<Row> lc = TableRows.comparable(l);
+    Dataset<Row> rc = TableRows.comparable(r.select(names(l.schema())));
+    long onlyLeft = lc.exceptAll(rc).count();
+    long onlyRight = rc.exceptAll(lc).count();
+    String difference = onlyLeft == 0 && onlyRight == 0
+        ? ""
+        : onlyLeft + " rows only on the left, " + onlyRight + " only on the right";
+    return new TableResult(table, leftRows, rightRows, onlyLeft, onlyRight, difference);
+  }
+
+  private Dataset<Row> read(Path table) {
+    return spark.read().format("delta").load(table.toAbsolutePath().toString());
+  }
+
+  private static Column[] names(StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+  }
+
+  /** Columns by name and type, in any order (nullability aside). */
+  static String schemaDifference(StructType left, StructType right) {
+    List<String> problems = new ArrayList<>();
+    for (StructField f : left.fields()) {
+      if (!right.getFieldIndex(f.name()).isDefined()) {
+        problems.add("column " + f.name() + " only on the left");
+      } else if (!right.apply(f.name()).dataType().sameType(f.dataType())) {
+        problems.add("column " + f.name() + ": " + f.dataType().simpleString() + " vs " + right.apply(f.name()).dataType().simpleString());
+      }
+    }
+    for (StructField f : right.fields()) {
+      if (!left.getFieldIndex(f.name()).isDefined()) {
+        problems.add("column " + f.name() + " only on the right");
+      }
+    }
+    return String.join("; ", problems);
+  }
+}
