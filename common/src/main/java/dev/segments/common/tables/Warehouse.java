@@ -83,7 +83,7 @@ public final class Warehouse {
    */
   public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy, boolean count) {
     long start = System.nanoTime();
-    var writer = rows.write().format("delta");
+    var writer = TableDocs.get().withComments(table, rows).write().format("delta");
     if (exists(table)) {
       writer
           .mode("overwrite")
@@ -95,8 +95,8 @@ public final class Warehouse {
       writer.mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).save(path(table));
     }
     known.add(table);
-    register(table);
     long written = count ? rowsWrittenByLastCommit(table) : -1;
+    register(table);
     LOG.info("Wrote {} rows to {} ({}) in {} ms", count ? written : "the", table, replaceWhere, (System.nanoTime() - start) / 1_000_000);
     return written;
   }
@@ -104,9 +104,9 @@ public final class Warehouse {
   /** Replaces the whole table in one commit (small state tables rebuilt from their old version). */
   public long overwrite(String table, Dataset<Row> rows) {
     long start = System.nanoTime();
-    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
-    register(table);
+    TableDocs.get().withComments(table, rows).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
     long written = rowsWrittenByLastCommit(table);
+    register(table);
     LOG.info("Wrote {} rows to {} (whole table) in {} ms", written, table, (System.nanoTime() - start) / 1_000_000);
     return written;
   }
@@ -123,15 +123,18 @@ public final class Warehouse {
       return;
     }
     String db = catalogDatabase.get();
+    String name = "`" + db + "`.`" + table + "`";
     spark.sql("CREATE DATABASE IF NOT EXISTS `" + db + "`");
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS `"
-            + db
-            + "`.`"
-            + table
-            + "` USING DELTA LOCATION '"
-            + path(table).replace("\\", "\\\\").replace("'", "\\'")
-            + "'");
+    if (spark.catalog().tableExists(db, table)) {
+      return;
+    }
+    // Column comments travel in the Delta schema (withComments); the table's comment is set once,
+    // when the table enters the catalog (one metadata commit).
+    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION " + sqlString(path(table)));
+    java.util.Optional<String> comment = TableDocs.get().tableComment(table);
+    if (comment.isPresent()) {
+      spark.sql("COMMENT ON TABLE " + name + " IS " + sqlString(comment.get()));
+    }
   }
 
   /**
@@ -171,6 +174,10 @@ public final class Warehouse {
     } finally {
       pool.shutdown();
     }
+  }
+
+  private static String sqlString(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** A SQL date literal for predicates we build. */
