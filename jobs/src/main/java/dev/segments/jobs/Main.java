@@ -1,6 +1,8 @@
 package dev.segments.jobs;
 
 import dev.segments.common.config.InvalidConfigException;
+import dev.segments.jobs.cli.BenchDuckDbCommand;
+import dev.segments.jobs.cli.BenchGroupByCommand;
 import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.FeaturesCommand;
 import dev.segments.jobs.cli.GenerateCommand;
@@ -39,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
       StagesCommand.class,
       RunCommand.class,
       SummaryCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      BenchGroupByCommand.class,
+      BenchDuckDbCommand.class
     })
 public final class Main implements Runnable {
 

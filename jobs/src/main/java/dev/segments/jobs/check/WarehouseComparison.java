@@ -34,9 +34,26 @@ public final class WarehouseComparison {
   }
 
   private final SparkSession spark;
+  private final java.util.Optional<java.time.LocalDate> asOf;
+  private final List<String> excluded;
 
   public WarehouseComparison(SparkSession spark) {
+    this(spark, java.util.Optional.empty(), List.of());
+  }
+
+  /**
+   * @param asOf compare only this date's rows of tables with an {@code as_of_date} column (the
+   *     snapshot tables), e.g. when one side also holds earlier snapshots
+   * @param excluded tables left out: exact names, or a prefix ending in {@code *}
+   */
+  public WarehouseComparison(SparkSession spark, java.util.Optional<java.time.LocalDate> asOf, List<String> excluded) {
     this.spark = spark;
+    this.asOf = asOf;
+    this.excluded = excluded;
+  }
+
+  private boolean isExcluded(String table) {
+    return excluded.stream().anyMatch(e -> e.endsWith("*") ? table.startsWith(e.substring(0, e.length() - 1)) : table.equals(e));
   }
 
   /** The Delta tables (folders holding a {@code _delta_log}) directly under a local root. */
@@ -56,6 +73,7 @@ public final class WarehouseComparison {
   public List<TableResult> compare(Path left, Path right) {
     TreeSet<String> names = new TreeSet<>(tables(left));
     names.addAll(tables(right));
+    names.removeIf(this::isExcluded);
     List<TableResult> results = new ArrayList<>();
     for (String table : names) {
       results.add(compareTable(table, left.resolve(table), right.resolve(table)));
@@ -92,7 +110,11 @@ public final class WarehouseComparison {
   }
 
   private Dataset<Row> read(Path table) {
-    return spark.read().format("delta").load(table.toAbsolutePath().toString());
+    Dataset<Row> rows = spark.read().format("delta").load(table.toAbsolutePath().toString());
+    if (asOf.isPresent() && java.util.Arrays.asList(rows.columns()).contains("as_of_date")) {
+      rows = rows.where(col("as_of_date").equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf.get()))));
+    }
+    return rows;
   }
 
   private static Column[] names(StructType schema) {

@@ -25,11 +25,19 @@ public final class CompareCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "RIGHT", description = "The other warehouse root folder.")
   Path right;
 
+  @picocli.CommandLine.Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+      description = "Compare only this date's rows of the tables with an as_of_date column.")
+  java.time.LocalDate date;
+
+  @picocli.CommandLine.Option(names = "--exclude", split = ",", paramLabel = "TABLE",
+      description = "Tables to leave out (comma-separated; a trailing * matches a prefix).")
+  List<String> exclude = List.of();
+
   @Override
   public Integer call() {
     long began = System.nanoTime();
     try (JobContext ctx = JobContext.open(config, "segments compare")) {
-      List<TableResult> results = new WarehouseComparison(ctx.spark()).compare(left, right);
+      List<TableResult> results = new WarehouseComparison(ctx.spark(), java.util.Optional.ofNullable(date), exclude).compare(left, right);
       long rows = 0;
       int differing = 0;
       for (TableResult r : results) {

@@ -91,9 +91,12 @@ public final class SegmentsStage {
     List<SegmentDefinition> defs = definitions(settings);
     Date day = Date.valueOf(date);
     SegmentsJob job = new SegmentsJob(spark, settings, warehouse);
+    long began = System.nanoTime();
     Dataset<Row> members = job.members(date, defs).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long memberships = members.count();
+      // The compute of every segment, before any write (scripts/bench.sh reads these lines).
+      LOG.info("segments {}: {} segments' memberships computed in {} ms", date, defs.size(), (System.nanoTime() - began) / 1_000_000);
       List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
       Dataset<Row> defined = spark.createDataFrame(ids, new StructType()
           .add("segment_id", DataTypes.StringType, false).add("entity", DataTypes.StringType, false));
@@ -143,7 +146,9 @@ public final class SegmentsStage {
                 .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
             dayWhere, List.of("as_of_date"), false));
       }
+      long writesBegan = System.nanoTime();
       warehouse.writeConcurrently(perSegment);
+      LOG.info("segments {}: {} membership tables written in {} ms", date, perSegment.size(), (System.nanoTime() - writesBegan) / 1_000_000);
       SegmentsSummary summary = new SegmentsSummary(date, defs.size(), memberships,
           totals.isNullAt(0) ? 0 : totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1));
       LOG.info("{}", summary.render().trim());

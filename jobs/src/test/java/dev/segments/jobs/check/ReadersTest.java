@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalog.Column;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,10 @@ class ReadersTest {
 
   @Test
   void kernelReadsEveryTableAsSparkDoes() {
+    // Only the -Pspark-4.0 build lacks it: the kernel (4.4) reads with Parquet >= 1.16, and Spark
+    // 4.0.1 puts Parquet 1.15.2 on the classpath (kernel 4.0's API differs). Reported as skipped.
+    Assumptions.assumeTrue(parquetHasGeometry(),
+        "Delta kernel reader check needs Parquet >= 1.16 on the classpath (Spark 4.0 has 1.15)");
     List<String> tables = WarehouseComparison.tables(warehouse);
     assertTrue(tables.containsAll(TableNames.ALL), "every output table written: " + tables);
     assertTrue(tables.size() > TableNames.ALL.size() + 20, "and the segment tables: " + tables);
@@ -95,6 +100,15 @@ class ReadersTest {
         spark.catalog().getTable(DB, "segment_members").description());
     assertTrue(spark.catalog().getTable(DB, "segment_all_users").description().startsWith("One table per segment"));
     assertFalse(spark.catalog().listColumns(DB, "segment_all_users").collectAsList().isEmpty());
+  }
+
+  private static boolean parquetHasGeometry() {
+    try {
+      Class.forName("org.apache.parquet.schema.LogicalTypeAnnotation$GeometryLogicalTypeAnnotation");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   private static Map<List<Object>, Integer> counts(List<List<Object>> rows) {
