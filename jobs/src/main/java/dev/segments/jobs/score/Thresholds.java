@@ -82,7 +82,9 @@ final class Thresholds {
       aggs.add(min(v).as(m + "__min"));
       aggs.add(percentile_approx(v, quantiles, lit(accuracy)).as(m + "__q"));
       aggs.add(max(v).as(m + "__max"));
-      aggs.add(avg(v).as(m + "__mean"));
+      // Summed as decimals: a double sum depends on the order rows arrive in (partitioning), and
+      // a rerun, a cluster run and a full recompute must give the same mean to the last bit.
+      aggs.add(avg(col(m).cast("decimal(30,10)")).cast("double").as(m + "__mean"));
     }
     Column positive = when(col("engagement_score").gt(0), col("engagement_score").cast("double"));
     aggs.add(percentile_approx(positive,
