@@ -50,8 +50,8 @@ mkdir -p "$logs"
 spark_opts=('-Dspark.conf."spark.sql.shuffle.partitions"=4' '-Dspark.conf."spark.ui.enabled"=false'
   -Dcatalog.database="" -Dinput.format=parquet)
 
-# ~1.8 events per user-day over the generator's population (measured: 280,313 events in 121 days
-# for 1,315 users), so the 1x history holds about --scale events.
+# users = scale / (120 x 1.9): the generator makes ~1.8 events per user-day (measured: 280,313
+# events in 121 days for the default's 1,315 users), so the 1x history holds about --scale events.
 days=241
 users=$(python3 -c "print(max(200, int(float('$scale') / (120 * 1.9))))")
 accounts=$(( users / 10 ))
