@@ -30,12 +30,9 @@ trap 'scripts/standalone-cluster.sh stop' EXIT
 step "starting the standalone cluster"
 scripts/standalone-cluster.sh start
 
-# The same settings for both runs; only the master differs. Small data: the demo's small-data
-# settings (no generated code, no adaptive re-planning, few partitions; see scripts/demo.sh).
-opts=(-Dinput.path="$out/input" -Dcatalog.database=""
-  '-Dspark.conf."spark.sql.codegen.wholeStage"=false' '-Dspark.conf."spark.sql.codegen.factoryMode"=NO_CODEGEN'
-  '-Dspark.conf."spark.sql.adaptive.enabled"=false' '-Dspark.conf."spark.sql.shuffle.partitions"=2'
-  '-Dspark.conf."spark.databricks.delta.snapshotPartitions"=1' '-Dspark.conf."spark.ui.enabled"=false' "$@")
+# The same settings for both runs; only the master differs. Small data: the demo's settings.
+source "$root/scripts/small-data-opts.sh"
+opts=(-Dinput.path="$out/input" -Dcatalog.database="" "${small_data_opts[@]}" "$@")
 
 step "generating $days days of sample data ($users users, $accounts accounts)"
 scripts/segments generate "${opts[@]}" --output "$out/input" --start "$start_day" --days "$days" \

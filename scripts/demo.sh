@@ -17,15 +17,9 @@ start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
 recent_days="${RECENT_DAYS:-3}"
 recent_start="$(date -u -d "-${recent_days} days" +%F)"
-# Small-data settings for a laptop: a day of the demo is ~750 events, so fixed costs per query
-# dominate: no generated code (compiling it costs more than running ~750 rows interpreted), no
-# adaptive re-planning, 2 shuffle partitions, fewer Delta checkpoints, no UI (docs/benchmarks.md).
-# On a cluster none of these apply: reference.conf keeps Spark's defaults.
-small=('-Dspark.conf."spark.sql.codegen.wholeStage"=false' '-Dspark.conf."spark.sql.codegen.factoryMode"=NO_CODEGEN'
-  '-Dspark.conf."spark.sql.adaptive.enabled"=false' '-Dspark.conf."spark.sql.shuffle.partitions"=2'
-  '-Dspark.conf."spark.databricks.delta.snapshotPartitions"=1'
-  '-Dspark.conf."spark.databricks.delta.properties.defaults.checkpointInterval"=100'
-  '-Dspark.conf."spark.ui.enabled"=false')
+# Small-data settings (scripts/small-data-opts.sh), plus fewer Delta checkpoints for 30 days of commits.
+source "$root/scripts/small-data-opts.sh"
+small=("${small_data_opts[@]}" '-Dspark.conf."spark.databricks.delta.properties.defaults.checkpointInterval"=100')
 # One JVM runs all days: let the JIT compile fully (scripts/segments defaults to quick C1 only).
 export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
 opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "${small[@]}" "$@")
