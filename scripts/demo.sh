@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline on generated sample data, on an embedded local Spark:
 # builds if needed, generates DAYS (default 30) days of sample events ending yesterday,
-# runs ingest and features for every day and score and segments for the last RECENT_DAYS (3),
+# runs ingest and features for every day and score and segments for the last RECENT_DAYS (2),
 # and prints what it made.
 # Everything goes under work/demo/ (git-ignored); a rerun starts the warehouse afresh.
 # Arguments are passed on as options, e.g. scripts/demo.sh -Dfeatures.windows=[1,7,30].
@@ -15,7 +15,7 @@ accounts="${ACCOUNTS:-50}"
 demo="work/demo"
 start="$(date -u -d "-${days} days" +%F)"
 end="$(date -u -d "-1 day" +%F)"
-recent_days="${RECENT_DAYS:-3}"
+recent_days="${RECENT_DAYS:-2}"
 recent_start="$(date -u -d "-${recent_days} days" +%F)"
 # Small-data settings (scripts/small-data-opts.sh), plus fewer Delta checkpoints for 30 days of commits.
 source "$root/scripts/small-data-opts.sh"
@@ -26,13 +26,17 @@ opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.da
 
 began=$(date +%s)
 rm -rf "$demo/warehouse"
-scripts/segments generate "${opts[@]}" --output "$demo/input" --start "$start" --days "$days" \
-  --users "$users" --accounts "$accounts" --seed 42
-# Ingest and features for every day; scores and segments (one Delta table each, ~0.3 s per table
+# Ingest and features for every day; scores and segments (one Delta table each, ~0.5 s per table
 # per day here) for the last RECENT_DAYS days: enough for entered / exited on the last day (the
 # 30-day score change needs 30 days of earlier scores, which a 30-day demo cannot have anyway).
-SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features
-SEGMENTS_SKIP_BUILD=1 scripts/segments run "${opts[@]}" --from "$recent_start" --to "$end" --stages score,segments
-echo
-SEGMENTS_SKIP_BUILD=1 scripts/segments summary "${opts[@]}"
+# All in one JVM and Spark session (the hidden `steps` command runs subcommands one after the
+# other, separated by +): the same commands as
+#   segments generate ...; segments run ...; segments run ...; segments summary ...
+# without a JVM start and cold code per command.
+scripts/segments steps "${opts[@]}" -- \
+  generate "${opts[@]}" --output "$demo/input" --start "$start" --days "$days" \
+    --users "$users" --accounts "$accounts" --seed 42 + \
+  run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features + \
+  run "${opts[@]}" --from "$recent_start" --to "$end" --stages score,segments + \
+  summary "${opts[@]}"
 echo "demo: $days days, $users users, $accounts accounts in $(( $(date +%s) - began )) s; tables under $demo/warehouse"

@@ -13,6 +13,7 @@ import dev.segments.jobs.cli.SegmentsCommand;
 import dev.segments.jobs.cli.ValidateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
 import dev.segments.jobs.cli.StagesCommand;
+import dev.segments.jobs.cli.StepsCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
       SummaryCommand.class,
       CompareCommand.class,
       BenchGroupByCommand.class,
-      BenchDuckDbCommand.class
+      BenchDuckDbCommand.class,
+      StepsCommand.class
     })
 public final class Main implements Runnable {
 

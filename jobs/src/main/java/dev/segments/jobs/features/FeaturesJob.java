@@ -13,7 +13,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -70,14 +69,12 @@ public final class FeaturesJob {
     List<Date> touchedSql = touched.stream().map(Date::valueOf).toList();
     Dataset<Row> touchedEvents = events.where(col("event_date").isin(touchedSql.toArray()));
     Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships, touched);
-    String rollupWhere =
-        "activity_date IN (" + touched.stream().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")";
     Dataset<Row> totals = totalsOf(date, events);
     LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
     String totalsWhere =
         "as_of_date = " + Warehouse.dateLiteral(date) + " OR as_of_date < " + Warehouse.dateLiteral(oldestKept);
     warehouse.writeConcurrently(List.of(
-        () -> warehouse.replace(TableNames.USER_DAILY_ACTIVITY, rollup, rollupWhere, List.of("activity_date")),
+        () -> warehouse.replaceDates(TableNames.USER_DAILY_ACTIVITY, rollup, "activity_date", touched, true),
         () -> warehouse.replace(TableNames.USER_EVENT_TOTALS,
             totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
             totalsWhere, List.of("as_of_date"))));
@@ -98,10 +95,9 @@ public final class FeaturesJob {
       Dataset<Row> accountFeatures =
           AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), activity, totalsOfDay,
               warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
-      String dayWhere = "as_of_date = " + Warehouse.dateLiteral(date);
       warehouse.writeConcurrently(List.of(
-          () -> written[0] = warehouse.replace(TableNames.USER_FEATURES, userFeatures, dayWhere, List.of("as_of_date")),
-          () -> written[1] = warehouse.replace(TableNames.ACCOUNT_FEATURES, accountFeatures, dayWhere, List.of("as_of_date"))));
+          () -> written[0] = warehouse.replaceDate(TableNames.USER_FEATURES, userFeatures, "as_of_date", date, true),
+          () -> written[1] = warehouse.replaceDate(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date", date, true)));
     } finally {
       activity.unpersist();
       accounts.unpersist();

@@ -220,7 +220,7 @@ public final class IngestJob {
             + " AND event_date <= " + dayLiteral + " AND ingest_date = " + dayLiteral;
     warehouse.writeConcurrently(List.of(
         () -> warehouse.replace(TableNames.EVENTS, events, eventsWhere, List.of("event_date")),
-        () -> warehouse.replace(TableNames.EVENTS_REJECTED, rejected, "ingest_date = " + dayLiteral, List.of("ingest_date")),
+        () -> warehouse.replaceDate(TableNames.EVENTS_REJECTED, rejected, "ingest_date", date, true),
         () -> warehouse.replace(TableNames.MEMBERSHIPS, memberships, "ingest_date = " + dayLiteral, List.of()),
         () -> warehouse.overwrite(TableNames.USER_TRAITS, userTraits),
         () -> warehouse.overwrite(TableNames.ACCOUNT_TRAITS, accountTraits)));

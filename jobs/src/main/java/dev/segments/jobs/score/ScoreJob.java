@@ -103,13 +103,12 @@ public final class ScoreJob {
         summaries.add(r.summary());
       }
       Dataset<Row> thresholdRows = spark.createDataFrame(thresholds, Thresholds.SCHEMA);
-      String dayWhere = "as_of_date = " + Warehouse.dateLiteral(date);
       Dataset<Row> u = users;
       Dataset<Row> a = accounts;
       warehouse.writeConcurrently(List.of(
-          () -> warehouse.replace(TableNames.USER_SCORES, u, dayWhere, List.of("as_of_date")),
-          () -> warehouse.replace(TableNames.ACCOUNT_SCORES, a, dayWhere, List.of("as_of_date")),
-          () -> warehouse.replace(TableNames.SEGMENT_THRESHOLDS, thresholdRows, dayWhere, List.of("as_of_date"))));
+          () -> warehouse.replaceDate(TableNames.USER_SCORES, u, "as_of_date", date, true),
+          () -> warehouse.replaceDate(TableNames.ACCOUNT_SCORES, a, "as_of_date", date, true),
+          () -> warehouse.replaceDate(TableNames.SEGMENT_THRESHOLDS, thresholdRows, "as_of_date", date, true)));
       ScoreSummary summary = new ScoreSummary(date, summaries);
       LOG.info("{}", summary.render().trim());
       return summary;

@@ -128,12 +128,11 @@ public final class SegmentsStage {
       Row totals = sizes.agg(sum("entered"), sum("exited")).first();
       Dataset<Row> definitions = spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
 
-      String dayWhere = "as_of_date = " + Warehouse.dateLiteral(date);
       List<Runnable> writes = new ArrayList<>();
-      writes.add(() -> warehouse.replace(TableNames.SEGMENT_MEMBERS,
-          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), dayWhere, List.of("as_of_date")));
-      writes.add(() -> warehouse.replace(TableNames.SEGMENT_CHANGES, changes, dayWhere, List.of("as_of_date")));
-      writes.add(() -> warehouse.replace(TableNames.SEGMENT_SIZES, sizes, dayWhere, List.of("as_of_date")));
+      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_MEMBERS,
+          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), "as_of_date", date, true));
+      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_CHANGES, changes, "as_of_date", date, true));
+      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_SIZES, sizes, "as_of_date", date, true));
       writes.add(() -> warehouse.overwrite(TableNames.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
       // One table per segment, read back from segment_members (a plain partition scan: small
@@ -141,10 +140,10 @@ public final class SegmentsStage {
       Dataset<Row> written = warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
       List<Runnable> perSegment = new ArrayList<>();
       for (SegmentDefinition d : defs) {
-        perSegment.add(() -> warehouse.replace(TableNames.segment(d.id()),
+        perSegment.add(() -> warehouse.replaceDate(TableNames.segment(d.id()),
             written.where(col("segment_id").equalTo(d.id()))
                 .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
-            dayWhere, List.of("as_of_date"), false));
+            "as_of_date", date, false));
       }
       long writesBegan = System.nanoTime();
       warehouse.writeConcurrently(perSegment);
