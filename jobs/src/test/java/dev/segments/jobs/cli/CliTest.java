@@ -96,4 +96,23 @@ class CliTest {
     assertTrue(((String) r[2]).contains("Cannot generate into " + precious), (String) r[2]);
     assertTrue(Files.exists(precious.resolve("events.json")));
   }
+
+  @Test
+  void stepsRunSubcommandsInOrderInOneSessionAndStopAtTheFirstFailure() {
+    org.apache.spark.sql.SparkSession session = dev.segments.common.testing.SparkTestSupport.spark();
+    Object[] r = capture(() -> Main.execute("steps", "--", "stages", "--json", "+", "stages", "--json"));
+    assertEquals(0, r[0], (String) r[2]);
+    String out = (String) r[1];
+    assertEquals(2, out.split("\\{\"stages\": \\[", -1).length - 1, out);
+    assertFalse(session.sparkContext().isStopped(), "the session outlives the steps");
+
+    Object[] bad = capture(() -> Main.execute("steps", "--", "ingest", "--date", "2026-13-01", "+", "stages", "--json"));
+    assertEquals(2, bad[0]);
+    assertTrue(((String) bad[2]).contains("'2026-13-01' is not a date of the form YYYY-MM-DD"), (String) bad[2]);
+    assertFalse(((String) bad[1]).contains("{\"stages\""), "the step after the failed one did not run: " + bad[1]);
+
+    Object[] nested = capture(() -> Main.execute("steps", "--", "stages", "+", "steps", "--", "stages"));
+    assertEquals(1, nested[0]);
+    assertTrue(((String) nested[2]).contains("each step is a subcommand (not steps)"), (String) nested[2]);
+  }
 }
