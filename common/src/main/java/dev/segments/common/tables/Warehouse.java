@@ -144,7 +144,7 @@ public final class Warehouse {
    * A folder that exists but whose files were all removed only costs the slower path.
    */
   private boolean datesAbsent(String table, String column, java.util.Collection<LocalDate> dates) {
-    if (!hivePartitionFolders(table)) {
+    if (!hivePartitionFolders(table, column)) {
       return false;
     }
     try {
@@ -162,14 +162,20 @@ public final class Warehouse {
     }
   }
 
-  /** Whether the table's data files live under {@code column=value} folders (its Delta properties). */
-  private boolean hivePartitionFolders(String table) {
-    return hiveLayout.computeIfAbsent(table, t -> {
-      Row detail = DeltaTable.forPath(spark, path(t)).detail().select("partitionColumns", "properties").first();
-      if (detail.getList(0).isEmpty()) {
+  /**
+   * Whether the table's data files live under {@code column=value} folders at its root: its first
+   * partition column is {@code column} and its Delta properties keep Hive-style paths. Read from
+   * the snapshot the existence check just loaded (metadata only, no Spark job).
+   */
+  private boolean hivePartitionFolders(String table, String column) {
+    return hiveLayout.computeIfAbsent(table + "/" + column, k -> {
+      org.apache.spark.sql.delta.actions.Metadata metadata =
+          org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table)).unsafeVolatileSnapshot().metadata();
+      scala.collection.immutable.Seq<String> partitions = metadata.partitionColumns();
+      if (partitions.isEmpty() || !partitions.head().equals(column)) {
         return false;
       }
-      scala.collection.Map<String, String> props = detail.getMap(1);
+      scala.collection.immutable.Map<String, String> props = metadata.configuration();
       String randomize = props.contains("delta.randomizeFilePrefixes") ? props.apply("delta.randomizeFilePrefixes") : "false";
       String mapping = props.contains("delta.columnMapping.mode") ? props.apply("delta.columnMapping.mode") : "none";
       return !"true".equalsIgnoreCase(randomize) && "none".equalsIgnoreCase(mapping);
