@@ -74,16 +74,7 @@ public final class Warehouse {
    * written by us from dates, never from user input.
    */
   public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy) {
-    return replace(table, rows, replaceWhere, partitionBy, true);
-  }
-
-  /**
-   * As {@link #replace(String, Dataset, String, List)}; with {@code count} false the written row
-   * count is not read back from the Delta log (returns -1): one read less per commit, for the
-   * many small per-segment tables whose sizes are known anyway.
-   */
-  public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy, boolean count) {
-    return write(table, rows, replaceWhere, partitionBy, count, false);
+    return write(table, rows, replaceWhere, partitionBy, true, false);
   }
 
   /**
@@ -92,7 +83,9 @@ public final class Warehouse {
    * first run of a date) the commit is a plain append, which skips Delta's scan for the files to
    * remove (about a second per commit on small tables, docs/benchmarks.md); otherwise, and on
    * any table whose files do not live in partition folders, it is a {@code replaceWhere}
-   * overwrite of exactly those dates. Either way the table ends up the same.
+   * overwrite of exactly those dates. Either way the table ends up the same. With {@code count}
+   * false the written row count is not read back from the Delta log (returns -1): one read less
+   * per commit, for the many small per-segment tables whose sizes are known anyway.
    */
   public long replaceDates(String table, Dataset<Row> rows, String column, java.util.Collection<LocalDate> dates, boolean count) {
     if (dates.isEmpty()) {
