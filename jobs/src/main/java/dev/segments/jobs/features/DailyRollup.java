@@ -35,7 +35,14 @@ public final class DailyRollup {
 
   /**
    * user × day × event counts for the given days from track events {@code (user_id, event,
-   * timestamp, event_date)}; each row is attributed to the user's account on that day.
+   * timestamp, event_date)}; each row is attributed to the user's account on that day, as {@link
+   * #accountsOn} gives it for that day.
+   *
+   * <p>One join for all days: each (day, user) pair meets its user's assignments made on or before
+   * the day and keeps the latest. (A union of one {@code accountsOn} per day made a plan, a
+   * membership scan and a Delta scan planning per day: 41 s of the 60 s features stage of a
+   * 121-day recompute, docs/benchmarks.md.) {@code days} only says which days the events were
+   * taken from; no day outside it is produced.
    */
   public static Dataset<Row> userDailyActivity(
       Dataset<Row> trackEvents, Dataset<Row> memberships, Collection<LocalDate> days) {
@@ -43,21 +50,27 @@ public final class DailyRollup {
         trackEvents
             .groupBy(col("event_date").as("activity_date"), col("user_id"), col("event"))
             .agg(count(lit(1)).as("event_count"), min(col("timestamp")).as("first_ts"), max(col("timestamp")).as("last_ts"));
-    Optional<Dataset<Row>> accounts =
-        days.stream()
-            .map(d -> accountsOn(memberships, d).withColumn("account_date", lit(Date.valueOf(d))))
-            .reduce(Dataset::unionByName);
-    Dataset<Row> attributed =
-        accounts
-            .map(a -> counts.join(
-                a.withColumnRenamed("user_id", "account_user_id"),
-                col("user_id").equalTo(col("account_user_id")).and(col("activity_date").equalTo(col("account_date"))),
-                "left"))
-            .orElse(counts.withColumn("account_id", lit(null).cast("string")));
-    return attributed.select(
-        col("activity_date"), col("user_id"), col("account_id"), col("event"),
-        col("event_count"), col("first_ts"), col("last_ts"));
+    if (days.isEmpty()) {
+      return counts.withColumn("account_id", lit(null).cast("string")).select(ROLLUP_COLUMNS);
+    }
+    Dataset<Row> userDays = counts.select(col("activity_date").as("a_date"), col("user_id").as("a_user")).distinct();
+    Dataset<Row> assignments = memberships.select(
+        col("user_id").as("m_user"), to_date(col("assigned_at")).as("m_date"),
+        col("assigned_at"), col("message_id"), col("account_id"));
+    Dataset<Row> accountOfDay =
+        userDays
+            .join(assignments, col("a_user").equalTo(col("m_user")).and(col("m_date").leq(col("a_date"))))
+            .groupBy(col("a_date"), col("a_user"))
+            .agg(max_by(col("account_id"), struct(col("assigned_at"), col("message_id"))).as("account_id"));
+    return counts
+        .join(accountOfDay,
+            col("user_id").equalTo(col("a_user")).and(col("activity_date").equalTo(col("a_date"))), "left")
+        .select(ROLLUP_COLUMNS);
   }
+
+  private static final org.apache.spark.sql.Column[] ROLLUP_COLUMNS = {
+      col("activity_date"), col("user_id"), col("account_id"), col("event"),
+      col("event_count"), col("first_ts"), col("last_ts")};
 
   /**
    * All-time totals per user and event: {@code previous} totals (if any) plus the newly ingested
