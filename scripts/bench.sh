@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark figures P1..P6 (docs/benchmarks.md): scripts/bench.sh [--scale EVENTS] [--runs N]
+# The benchmark figures P1..P6 (docs/benchmarks.md):
+#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]
 #
 # --scale: about how many events the 120-day history holds (default 300000; up to 1e8). The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
@@ -18,23 +19,31 @@
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
 #   P6  events / second / core of the full recompute (all stages)
-# Writes docs/benchmarks.csv and prints a table for docs/benchmarks.md. Work under work/bench/.
+# Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
+# under work/bench/ (or --work DIR), which it empties first.
 # The default scale takes ~30 min on 2 cores (docs/benchmarks.md).
 set -euo pipefail
+here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 scale=300000
 runs=3
+csv="$root/docs/benchmarks.csv"
+out="$root/work/bench"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N]" >&2; exit 2 ;;
+    --csv) csv="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
+    --work) out="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
   esac
 done
 
-out="$root/work/bench"
+case "$out" in
+  /|"$root"|"$HOME") echo "bench: --work $out would empty a folder that is not the bench's own" >&2; exit 2 ;;
+esac
 logs="$out/logs"
 began=$(date +%s)
 step() { echo "bench: [$(( $(date +%s) - began )) s] $*" >&2; }
@@ -192,7 +201,7 @@ m_fb=$(median "${full_build[@]}"); m_gb=$(median "${groupby[@]}"); m_duck=$(medi
 # The nightly run's part that makes user features (ingest + features), for P5.
 nf=(); for r in $(seq 1 "$runs"); do nf+=("$(( $(stage_ms "$logs/nightly1-$r.log" ingest) + $(stage_ms "$logs/nightly1-$r.log" features) ))"); done
 m_nf=$(median "${nf[@]}")
-python3 - "$root/docs/benchmarks.csv" <<EOF
+python3 - "$csv" <<EOF
 import sys
 n1, n2, full = $m_n1, $m_n2, $m_full
 s1, s100, w100, t100 = $m_s1, $m_s100, $m_w100, $tables100
