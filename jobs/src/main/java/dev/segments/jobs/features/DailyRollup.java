@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.to_date;
 
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,25 +33,21 @@ public final class DailyRollup {
   }
 
   /**
-   * user × day × event counts for the given days from track events {@code (user_id, event,
-   * timestamp, event_date)}; each row is attributed to the user's account on that day, as {@link
-   * #accountsOn} gives it for that day.
+   * user × day × event counts of the track events {@code (user_id, event, timestamp, event_date)}
+   * given (the caller picks the days); each row is attributed to the user's account on that day,
+   * as {@link #accountsOn} gives it for that day.
    *
    * <p>One join for all days: each (day, user) pair meets its user's assignments made on or before
    * the day and keeps the latest. (A union of one {@code accountsOn} per day made a plan, a
    * membership scan and a Delta scan planning per day: 41 s of the 60 s features stage of a
-   * 121-day recompute, docs/benchmarks.md.) {@code days} only says which days the events were
-   * taken from; no day outside it is produced.
+   * 121-day recompute, docs/benchmarks.md.)
    */
   public static Dataset<Row> userDailyActivity(
-      Dataset<Row> trackEvents, Dataset<Row> memberships, Collection<LocalDate> days) {
+      Dataset<Row> trackEvents, Dataset<Row> memberships) {
     Dataset<Row> counts =
         trackEvents
             .groupBy(col("event_date").as("activity_date"), col("user_id"), col("event"))
             .agg(count(lit(1)).as("event_count"), min(col("timestamp")).as("first_ts"), max(col("timestamp")).as("last_ts"));
-    if (days.isEmpty()) {
-      return counts.withColumn("account_id", lit(null).cast("string")).select(ROLLUP_COLUMNS);
-    }
     Dataset<Row> userDays = counts.select(col("activity_date").as("a_date"), col("user_id").as("a_user")).distinct();
     Dataset<Row> assignments = memberships.select(
         col("user_id").as("m_user"), to_date(col("assigned_at")).as("m_date"),
@@ -65,12 +60,10 @@ public final class DailyRollup {
     return counts
         .join(accountOfDay,
             col("user_id").equalTo(col("a_user")).and(col("activity_date").equalTo(col("a_date"))), "left")
-        .select(ROLLUP_COLUMNS);
+        .select(
+            col("activity_date"), col("user_id"), col("account_id"), col("event"),
+            col("event_count"), col("first_ts"), col("last_ts"));
   }
-
-  private static final org.apache.spark.sql.Column[] ROLLUP_COLUMNS = {
-      col("activity_date"), col("user_id"), col("account_id"), col("event"),
-      col("event_count"), col("first_ts"), col("last_ts")};
 
   /**
    * All-time totals per user and event: {@code previous} totals (if any) plus the newly ingested

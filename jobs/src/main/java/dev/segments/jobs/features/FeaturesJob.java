@@ -68,7 +68,7 @@ public final class FeaturesJob {
     //    events ingested since, or everything the first time): independent, written side by side.
     List<Date> touchedSql = touched.stream().map(Date::valueOf).toList();
     Dataset<Row> touchedEvents = events.where(col("event_date").isin(touchedSql.toArray()));
-    Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships, touched);
+    Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships);
     Dataset<Row> totals = totalsOf(date, events);
     LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
     String totalsWhere =

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.segments.common.testing.SparkTestSupport;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,11 +63,9 @@ class DailyRollupTest {
         assigned("u4", "F", "2026-03-01 00:00:00", "m9"),
         // An assignment after every event changes nothing.
         assigned("u1", "Z", "2026-03-05 00:00:00", "m5")), MEMBERSHIPS);
-    List<LocalDate> days = List.of(
-        LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 2), LocalDate.of(2026, 3, 3), LocalDate.of(2026, 3, 4));
 
     Map<String, String> got = new TreeMap<>();
-    for (Row r : DailyRollup.userDailyActivity(events, memberships, days).collectAsList()) {
+    for (Row r : DailyRollup.userDailyActivity(events, memberships).collectAsList()) {
       got.put(r.getDate(0) + " " + r.getString(1) + " " + r.getString(3),
           r.get(2) + " " + r.getLong(4) + " " + r.getTimestamp(5).toLocalDateTime().toLocalTime()
               + "-" + r.getTimestamp(6).toLocalDateTime().toLocalTime());
@@ -97,11 +94,9 @@ class DailyRollupTest {
         assigned("u1", "A", "2026-03-01 00:00:00", "m1"),
         assigned("u1", "B", "2026-03-02 00:00:00", "m2"),
         assigned("u2", "B", "2026-03-01 00:00:00", "m3")), MEMBERSHIPS);
-    LocalDate d1 = LocalDate.of(2026, 3, 1);
-    LocalDate d2 = LocalDate.of(2026, 3, 2);
-    var both = DailyRollup.userDailyActivity(events, memberships, List.of(d1, d2));
-    var one = DailyRollup.userDailyActivity(events.where("event_date = DATE'2026-03-01'"), memberships, List.of(d1))
-        .unionByName(DailyRollup.userDailyActivity(events.where("event_date = DATE'2026-03-02'"), memberships, List.of(d2)));
+    var both = DailyRollup.userDailyActivity(events, memberships);
+    var one = DailyRollup.userDailyActivity(events.where("event_date = DATE'2026-03-01'"), memberships)
+        .unionByName(DailyRollup.userDailyActivity(events.where("event_date = DATE'2026-03-02'"), memberships));
     assertEquals(3, both.count());
     assertEquals(0, both.exceptAll(one).count());
     assertEquals(0, one.exceptAll(both).count());
