@@ -99,12 +99,23 @@ run_ms() { # run_ms LOG ARGS...
 stage_ms() { grep "Stage $2 for" "$1" | grep -o 'took [0-9]* ms' | awk '{s += $2} END {print s + 0}'; }
 median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
-step "loading the 1x history (days 121..240) into wh-hist1"
-load1=$(run_ms "$logs/load1.log" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
-  -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300)
-step "loading the 2x history (days 1..240) into wh-hist2"
-load2=$(run_ms "$logs/load2.log" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
-  -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300)
+# Splits a log of `segments steps` at the end of each run step (its "Stage STAGE for" line):
+# split_steps LOG STAGE PREFIX writes PREFIX-0.log, PREFIX-1.log, ... (one per run step).
+split_steps() {
+  awk -v prefix="$3" -v stage="Stage $2 for" '{ print > (prefix "-" k ".log") } index($0, stage) && / took [0-9]+ ms/ { close(prefix "-" k ".log"); k++ }' k=0 "$1"
+}
+stages_ms() { grep -o 'took [0-9]* ms' "$1" | awk '{s += $2} END {print s + 0}'; }
+
+# The two history loads are set-up, not measured: one JVM for both (`segments steps`).
+step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"
+scripts/segments steps "${spark_opts[@]}" -- \
+  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
+    -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300 + \
+  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
+    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 >"$logs/loads.log.out" 2>"$logs/loads.log" \
+  || { tail -30 "$logs/loads.log" >&2; exit 1; }
+split_steps "$logs/loads.log" features "$logs/load"
+load1=$(stages_ms "$logs/load-0.log"); load2=$(stages_ms "$logs/load-1.log")
 
 # The generator sends ~0.1 % of events 10 days late. The nightly run looks back 14 days (not the
 # default 7) so that it accepts them as the one-folder recompute does; the cost of a nightly run
@@ -156,22 +167,34 @@ for n, folder in ((1, "seg1"), (100, "seg100")):
             f.write(f'  {{ id = bench_{i:03d}, name = "bench {i}", entity = user, where = {where(i)} }}\n')
         f.write("]\n")
 EOF
-scripts/segments validate "${spark_opts[@]}" --segments-dir "$out/seg100" >/dev/null 2>"$logs/validate.log" \
-  || { cat "$logs/validate.log" >&2; exit 1; }
 # As on a real night, every membership table exists already and the day is new for the custom
 # ones: a copy of the 1x nightly warehouse gets scores and the 125 segments of day 240 first
 # (its 25 standard and suggested tables already hold day 241 from the nightly run, so those are
-# replaced). Each round starts from a fresh copy of that.
+# replaced). Each round gets its own fresh copy of that.
 rm -rf "$out/wh-prime"; cp -r "$out/wh-n1" "$out/wh-prime"
-run_ms "$logs/prime.log" --date "$d240" --stages score,segments -Dinput.path="$out/hist1" \
-  -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100" >/dev/null
+scripts/segments steps "${spark_opts[@]}" -- validate "${spark_opts[@]}" --segments-dir "$out/seg100" + \
+  run "${spark_opts[@]}" --date "$d240" --stages score,segments -Dinput.path="$out/hist1" \
+  -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100" >"$logs/prime.log.out" 2>"$logs/prime.log" \
+  || { tail -30 "$logs/prime.log" >&2; exit 1; }
+# The rounds run in one JVM (`segments steps`): in a nightly run the segments stage follows the
+# score stage in the same JVM, so its code is warm. Round 0 warms it up and is not measured; each
+# round then evaluates 100 custom segments, then 1, on its own copy.
+seg_steps=()
+for r in $(seq 0 "$runs"); do
+  rm -rf "$out/wh-seg-$r"; cp -r "$out/wh-prime" "$out/wh-seg-$r"
+  for n in 100 1; do
+    [[ ${#seg_steps[@]} -gt 0 ]] && seg_steps+=(+)
+    seg_steps+=(run "${spark_opts[@]}" --date "$d241" --stages segments -Dinput.path="$out/hist1"
+      -Dwarehouse.path="$out/wh-seg-$r" -Dsegments.dir="$out/seg$n")
+  done
+done
+scripts/segments steps "${spark_opts[@]}" -- "${seg_steps[@]}" >"$logs/seg-rounds.log.out" 2>"$logs/seg-rounds.log" \
+  || { tail -30 "$logs/seg-rounds.log" >&2; exit 1; }
+split_steps "$logs/seg-rounds.log" segments "$logs/seg-step"
 seg1=(); seg100=(); write100=(); stage100=(); stage1=(); tables100=0
 for r in $(seq 1 "$runs"); do
-  rm -rf "$out/wh-seg"; cp -r "$out/wh-prime" "$out/wh-seg"
-  for n in 100 1; do
-    run_ms "$logs/seg$n-$r.log" --date "$d241" --stages segments -Dinput.path="$out/hist1" \
-      -Dwarehouse.path="$out/wh-seg" -Dsegments.dir="$out/seg$n" >/dev/null
-  done
+  mv "$logs/seg-step-$(( 2 * r )).log" "$logs/seg100-$r.log"
+  mv "$logs/seg-step-$(( 2 * r + 1 )).log" "$logs/seg1-$r.log"
   seg1+=("$(grep -o 'memberships computed in [0-9]* ms' "$logs/seg1-$r.log" | awk '{print $4}')")
   seg100+=("$(grep -o 'memberships computed in [0-9]* ms' "$logs/seg100-$r.log" | awk '{print $4}')")
   write100+=("$(grep -o 'membership tables written in [0-9]* ms' "$logs/seg100-$r.log" | awk '{print $5}')")
@@ -179,6 +202,7 @@ for r in $(seq 1 "$runs"); do
   stage1+=("$(stage_ms "$logs/seg1-$r.log" segments)")
   stage100+=("$(stage_ms "$logs/seg100-$r.log" segments)")
 done
+rm -rf "$out"/wh-seg-*
 
 step "baseline: bare groupBy(user, event, day).count() over the full input"
 groupby=()

@@ -1,6 +1,10 @@
 package dev.segments.jobs.check;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import dev.segments.common.tables.TableRows;
 import java.io.IOException;
@@ -10,6 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +40,13 @@ public final class WarehouseComparison {
       return difference.isEmpty();
     }
   }
+
+  /** Tables compared at the same time. */
+  static final int PARALLEL_TABLES = 4;
+
+  /** Occurrence counts per side; names no table of ours uses. */
+  private static final String LEFT = "__occurrences_left";
+  private static final String RIGHT = "__occurrences_right";
 
   private final SparkSession spark;
   private final java.util.Optional<java.time.LocalDate> asOf;
@@ -74,11 +89,31 @@ public final class WarehouseComparison {
     TreeSet<String> names = new TreeSet<>(tables(left));
     names.addAll(tables(right));
     names.removeIf(this::isExcluded);
-    List<TableResult> results = new ArrayList<>();
-    for (String table : names) {
-      results.add(compareTable(table, left.resolve(table), right.resolve(table)));
+    // Tables side by side: on small tables a comparison is mostly fixed cost per query, and the
+    // cores sit idle while one table's few queries are planned.
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TABLES, runnable -> {
+      Thread thread = new Thread(runnable, "compare");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<TableResult>> pending = new ArrayList<>();
+      for (String table : names) {
+        pending.add(pool.submit(() -> compareTable(table, left.resolve(table), right.resolve(table))));
+      }
+      List<TableResult> results = new ArrayList<>();
+      for (Future<TableResult> f : pending) {
+        results.add(f.get());
+      }
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Comparison interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
-    return results;
   }
 
   TableResult compareTable(String table, Path left, Path right) {
@@ -92,17 +127,34 @@ public final class WarehouseComparison {
     }
     Dataset<Row> l = read(left);
     Dataset<Row> r = read(right);
-    long leftRows = l.count();
-    long rightRows = r.count();
     String schemaDifference = schemaDifference(l.schema(), r.schema());
     if (!schemaDifference.isEmpty()) {
-      return new TableResult(table, leftRows, rightRows, 0, 0, schemaDifference);
+      return new TableResult(table, l.count(), r.count(), 0, 0, schemaDifference);
     }
-    // Same column order on both sides, maps as sorted entry arrays (set operations need that).
+    // One query: every distinct row with how often it occurs on each side. A row occurring n times
+    // on the left and m times on the right is max(n - m, 0) rows only on the left and max(m - n,
+    // 0) only on the right (the counts of exceptAll). Same column order on both sides, maps as
+    // sorted entry arrays (grouping does not take maps).
     Dataset<Row> lc = TableRows.comparable(l);
     Dataset<Row> rc = TableRows.comparable(r.select(names(l.schema())));
-    long onlyLeft = lc.exceptAll(rc).count();
-    long onlyRight = rc.exceptAll(lc).count();
+    Column[] rowColumns = names(lc.schema());
+    Dataset<Row> occurrences =
+        lc.withColumn(LEFT, lit(1L)).withColumn(RIGHT, lit(0L))
+            .union(rc.withColumn(LEFT, lit(0L)).withColumn(RIGHT, lit(1L)))
+            .groupBy(rowColumns)
+            .agg(sum(col(LEFT)).as(LEFT), sum(col(RIGHT)).as(RIGHT));
+    Row totals =
+        occurrences
+            .agg(
+                coalesce(sum(col(LEFT)), lit(0L)),
+                coalesce(sum(col(RIGHT)), lit(0L)),
+                coalesce(sum(greatest(col(LEFT).minus(col(RIGHT)), lit(0L))), lit(0L)),
+                coalesce(sum(greatest(col(RIGHT).minus(col(LEFT)), lit(0L))), lit(0L)))
+            .first();
+    long leftRows = totals.getLong(0);
+    long rightRows = totals.getLong(1);
+    long onlyLeft = totals.getLong(2);
+    long onlyRight = totals.getLong(3);
     String difference = onlyLeft == 0 && onlyRight == 0
         ? ""
         : onlyLeft + " rows only on the left, " + onlyRight + " only on the right";
@@ -112,7 +164,7 @@ public final class WarehouseComparison {
   private Dataset<Row> read(Path table) {
     Dataset<Row> rows = spark.read().format("delta").load(table.toAbsolutePath().toString());
     if (asOf.isPresent() && java.util.Arrays.asList(rows.columns()).contains("as_of_date")) {
-      rows = rows.where(col("as_of_date").equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(asOf.get()))));
+      rows = rows.where(col("as_of_date").equalTo(lit(java.sql.Date.valueOf(asOf.get()))));
     }
     return rows;
   }
