@@ -1,11 +1,14 @@
 package dev.segments.jobs.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
@@ -18,10 +21,12 @@ import static org.apache.spark.sql.functions.when;
 import dev.segments.common.events.EventSchema;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -132,14 +137,81 @@ public final class EventParsing {
         reason.as("reason"));
   }
 
+  /** A column of row ids that {@link #markDuplicates} needs on the classified rows. */
+  public static final String ROW_ID = "_row_id";
+
+  /**
+   * Gives each classified row an id for {@link #markDuplicates}. Cache the result before marking:
+   * the marks refer to these ids, which are only fixed once computed.
+   */
+  public static Dataset<Row> withRowIds(Dataset<Row> classified) {
+    return classified.withColumn(ROW_ID, monotonically_increasing_id());
+  }
+
+  /**
+   * The classified rows with a boolean column {@code duplicate}; {@code everyRowRanked} tells that
+   * they came from ranking every row (not cached: worth caching when used more than once).
+   */
+  public record Marked(Dataset<Row> rows, boolean everyRowRanked) {}
+
   /**
    * Marks duplicates among valid rows: the same messageId twice in the day's input (the earliest
    * timestamp wins; ties by source file, then raw text, so the winner never depends on
    * partitioning), or a messageId in {@code knownMessageIds} (one column {@code message_id}: ids
    * accepted on earlier days). Adds a boolean column {@code duplicate}; rows already rejected keep
    * {@code duplicate = false}.
+   *
+   * <p>Only message ids are shuffled to find the ids that occur more than once or are known; only
+   * the rows with those ids are ranked, and the losers' row ids (up to {@code limit}) are
+   * broadcast back. More than {@code limit} such ids or losers (e.g. a whole day's input sent
+   * twice) falls back to ranking every row. {@code classified} carries {@link #ROW_ID} ({@link
+   * #withRowIds}) and is cached: it is read several times.
    */
-  public static Dataset<Row> markDuplicates(Dataset<Row> classified, Dataset<Row> knownMessageIds) {
+  public static Marked markDuplicates(Dataset<Row> classified, Dataset<Row> knownMessageIds, int limit) {
+    SparkSession spark = classified.sparkSession();
+    Column valid = col("reason").isNull();
+    Dataset<Row> known = knownMessageIds.select(col("message_id").as("known_message_id")).distinct();
+    List<Row> candidates =
+        classified.where(valid).groupBy(col("message_id")).agg(count(lit(1)).as("_rows"))
+            .join(known, col("message_id").equalTo(col("known_message_id")), "left")
+            .where(col("_rows").gt(1).or(col("known_message_id").isNotNull()))
+            .select(col("message_id").as("candidate_id"), col("known_message_id").isNotNull().as("known"))
+            .limit(limit + 1)
+            .collectAsList();
+    if (candidates.size() > limit) {
+      return new Marked(markByRankingEveryRow(classified, knownMessageIds), true);
+    }
+    Dataset<Row> marked = classified.withColumn("duplicate", lit(false));
+    if (!candidates.isEmpty()) {
+      Dataset<Row> candidateIds = spark.createDataFrame(candidates, CANDIDATES);
+      Column rank =
+          row_number().over(Window.partitionBy(col("message_id")).orderBy(col("timestamp"), col("source_file"), col("raw")));
+      List<Row> losers =
+          classified.join(broadcast(candidateIds), valid.and(col("message_id").equalTo(col("candidate_id"))))
+              .withColumn("_rank", rank)
+              .where(col("known").or(col("_rank").gt(1)))
+              .select(col(ROW_ID))
+              .limit(limit + 1)
+              .collectAsList();
+      if (losers.size() > limit) {
+        return new Marked(markByRankingEveryRow(classified, knownMessageIds), true);
+      }
+      if (!losers.isEmpty()) {
+        Dataset<Row> loserIds = spark.createDataFrame(losers, new StructType().add("_loser_id", DataTypes.LongType, false));
+        marked = classified
+            .join(broadcast(loserIds), col(ROW_ID).equalTo(col("_loser_id")), "left")
+            .withColumn("duplicate", col("_loser_id").isNotNull())
+            .drop("_loser_id");
+      }
+    }
+    return new Marked(marked.drop(ROW_ID), false);
+  }
+
+  private static final StructType CANDIDATES =
+      new StructType().add("candidate_id", DataTypes.StringType).add("known", DataTypes.BooleanType, false);
+
+  /** The same marks as {@link #markDuplicates}, ranking every row among the rows of its messageId. */
+  static Dataset<Row> markByRankingEveryRow(Dataset<Row> classified, Dataset<Row> knownMessageIds) {
     Column valid = col("reason").isNull();
     Column rank =
         row_number()
@@ -152,6 +224,6 @@ public final class EventParsing {
             .withColumn("_rank", rank)
             .join(known, col("message_id").equalTo(col("known_message_id")), "left");
     Column duplicate = valid.and(col("_rank").gt(1).or(col("known_message_id").isNotNull()));
-    return joined.withColumn("duplicate", duplicate).drop("_rank", "known_message_id");
+    return joined.withColumn("duplicate", duplicate).drop("_rank", "known_message_id", ROW_ID);
   }
 }

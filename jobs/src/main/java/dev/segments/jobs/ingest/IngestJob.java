@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
+  /**
+   * Duplicate message ids (and losing rows) a day may have before ingest ranks every row instead of
+   * broadcasting their ids (2 x 10^5 message ids are ~10 MB on the driver).
+   */
+  static final int DUPLICATE_LIMIT = 200_000;
+
   private final SparkSession spark;
   private final Settings settings;
   private final Warehouse warehouse;
@@ -65,11 +71,18 @@ public final class IngestJob {
     spark.sparkContext().setJobGroup("ingest " + date, "segments ingest --date " + date, false);
     int lookback = settings.ingest().lookbackDays();
     Dataset<Row> parsed = readInput(date);
-    Dataset<Row> classified = EventParsing.classify(parsed, date, lookback);
-    Dataset<Row> marked =
-        EventParsing.markDuplicates(classified, knownMessageIds(date, lookback))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    // The classified rows are cached once; duplicates are found by shuffling message ids only,
+    // and the few losing rows are marked by row id (EventParsing.markDuplicates).
+    Dataset<Row> classified =
+        EventParsing.withRowIds(EventParsing.classify(parsed, date, lookback)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> marked = null;
     try {
+      EventParsing.Marked m = EventParsing.markDuplicates(classified, knownMessageIds(date, lookback), DUPLICATE_LIMIT);
+      if (m.everyRowRanked()) {
+        LOG.info("More than {} duplicate message ids or duplicate rows on {}: ranking every row", DUPLICATE_LIMIT, date);
+        classified.unpersist();
+      }
+      marked = m.everyRowRanked() ? m.rows().persist(StorageLevel.MEMORY_AND_DISK()) : m.rows();
       IngestSummary summary = summarize(date, parsed, marked);
       if (!summary.balanced()) {
         throw new IllegalStateException(
@@ -81,7 +94,10 @@ public final class IngestJob {
       LOG.info("{}", summary.render().trim());
       return summary;
     } finally {
-      marked.unpersist();
+      if (marked != null) {
+        marked.unpersist();
+      }
+      classified.unpersist();
     }
   }
 
