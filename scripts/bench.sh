@@ -15,6 +15,8 @@
 #   P2  nightly run on the 2x history / nightly run on the 1x history
 #   P3  compute of 100 custom segments / compute of 1 (memberships materialized, before writes)
 #   P3w segments stage: wall time of the membership table writes / 100 tables (seconds per table)
+#       (P3 and P3w: all rounds in one JVM after an unmeasured warm-up round, as the segments stage
+#       of a nightly run follows the score stage in a warm JVM; each step on its own warehouse copy)
 #   P4  ingest + features of the full recompute / a bare groupBy(user, event, day).count()
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
@@ -178,14 +180,16 @@ scripts/segments steps "${spark_opts[@]}" -- validate "${spark_opts[@]}" --segme
   || { tail -30 "$logs/prime.log" >&2; exit 1; }
 # The rounds run in one JVM (`segments steps`): in a nightly run the segments stage follows the
 # score stage in the same JVM, so its code is warm. Round 0 warms it up and is not measured; each
-# round then evaluates 100 custom segments, then 1, on its own copy.
+# round then evaluates 100 custom segments, then 1. Every step gets its own copy of the primed
+# warehouse: on the same copy, the second step would find the Delta snapshots of the first one
+# cached in the JVM (a query-planning cost the first step paid).
 seg_steps=()
 for r in $(seq 0 "$runs"); do
-  rm -rf "$out/wh-seg-$r"; cp -r "$out/wh-prime" "$out/wh-seg-$r"
   for n in 100 1; do
+    rm -rf "$out/wh-seg-$r-$n"; cp -r "$out/wh-prime" "$out/wh-seg-$r-$n"
     [[ ${#seg_steps[@]} -gt 0 ]] && seg_steps+=(+)
     seg_steps+=(run "${spark_opts[@]}" --date "$d241" --stages segments -Dinput.path="$out/hist1"
-      -Dwarehouse.path="$out/wh-seg-$r" -Dsegments.dir="$out/seg$n")
+      -Dwarehouse.path="$out/wh-seg-$r-$n" -Dsegments.dir="$out/seg$n")
   done
 done
 scripts/segments steps "${spark_opts[@]}" -- "${seg_steps[@]}" >"$logs/seg-rounds.log.out" 2>"$logs/seg-rounds.log" \
