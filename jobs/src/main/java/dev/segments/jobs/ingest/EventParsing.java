@@ -33,8 +33,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Pure functions from raw input rows to classified events: parsing, validation with a reason code,
- * and duplicate detection. No table is read or written here.
+ * From raw input rows to classified events: parsing, validation with a reason code, and duplicate
+ * detection. No table is read or written here; only {@link #markDuplicates} runs queries (it
+ * collects the few duplicate ids and losing rows).
  *
  * <p>Shapes: input lines are {@code (source_file, raw)}; {@link #parseJson} and {@link
  * #fromParquet} give {@code (source_file, raw, parsed)}; {@link #classify} gives the event columns
