@@ -96,8 +96,9 @@ link_days 121 241 "$out/full/dt=$d241"
 run_ms() { # run_ms LOG ARGS...
   local log="$1"; shift
   scripts/segments run "${spark_opts[@]}" "$@" >"$log.out" 2>"$log" || { tail -30 "$log" >&2; exit 1; }
-  grep -o 'took [0-9]* ms' "$log" | awk '{s += $2} END {print s}'
+  stages_ms "$log"
 }
+stages_ms() { grep -o 'took [0-9]* ms' "$1" | awk '{s += $2} END {print s + 0}'; }
 stage_ms() { grep "Stage $2 for" "$1" | grep -o 'took [0-9]* ms' | awk '{s += $2} END {print s + 0}'; }
 median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
@@ -106,7 +107,6 @@ median() { python3 -c "import statistics, sys; print(statistics.median(float(x) 
 split_steps() {
   awk -v prefix="$3" -v stage="Stage $2 for" '{ print > (prefix "-" k ".log") } index($0, stage) && / took [0-9]+ ms/ { close(prefix "-" k ".log"); k++ }' k=0 "$1"
 }
-stages_ms() { grep -o 'took [0-9]* ms' "$1" | awk '{s += $2} END {print s + 0}'; }
 
 # The two history loads are set-up, not measured: one JVM for both (`segments steps`).
 step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"

@@ -171,7 +171,7 @@ public final class EventParsing {
   public static Marked markDuplicates(Dataset<Row> classified, Dataset<Row> knownMessageIds, int limit) {
     SparkSession spark = classified.sparkSession();
     Column valid = col("reason").isNull();
-    Dataset<Row> known = knownMessageIds.select(col("message_id").as("known_message_id")).distinct();
+    Dataset<Row> known = knownIds(knownMessageIds);
     List<Row> candidates =
         classified.where(valid).groupBy(col("message_id")).agg(count(lit(1)).as("_rows"))
             .join(known, col("message_id").equalTo(col("known_message_id")), "left")
@@ -208,6 +208,11 @@ public final class EventParsing {
     return new Marked(marked.drop(ROW_ID), false);
   }
 
+  /** The distinct ids accepted earlier, as {@code known_message_id}. */
+  private static Dataset<Row> knownIds(Dataset<Row> knownMessageIds) {
+    return knownMessageIds.select(col("message_id").as("known_message_id")).distinct();
+  }
+
   private static final StructType CANDIDATES =
       new StructType().add("candidate_id", DataTypes.StringType).add("known", DataTypes.BooleanType, false);
 
@@ -218,8 +223,7 @@ public final class EventParsing {
         row_number()
             .over(Window.partitionBy(col("message_id"), valid)
                 .orderBy(col("timestamp"), col("source_file"), col("raw")));
-    Dataset<Row> known =
-        knownMessageIds.select(col("message_id").as("known_message_id")).distinct();
+    Dataset<Row> known = knownIds(knownMessageIds);
     Dataset<Row> joined =
         classified
             .withColumn("_rank", rank)
