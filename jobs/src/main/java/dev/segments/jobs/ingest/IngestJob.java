@@ -78,11 +78,13 @@ public final class IngestJob {
     Dataset<Row> marked = null;
     try {
       EventParsing.Marked m = EventParsing.markDuplicates(classified, knownMessageIds(date, lookback), DUPLICATE_LIMIT);
+      marked = m.rows();
       if (m.everyRowRanked()) {
+        // The ranked rows replace the classified ones as what every table write reads.
         LOG.info("More than {} duplicate message ids or duplicate rows on {}: ranking every row", DUPLICATE_LIMIT, date);
         classified.unpersist();
+        marked = marked.persist(StorageLevel.MEMORY_AND_DISK());
       }
-      marked = m.everyRowRanked() ? m.rows().persist(StorageLevel.MEMORY_AND_DISK()) : m.rows();
       IngestSummary summary = summarize(date, parsed, marked);
       if (!summary.balanced()) {
         throw new IllegalStateException(
