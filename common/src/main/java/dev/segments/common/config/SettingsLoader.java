@@ -161,6 +161,27 @@ public final class SettingsLoader {
     int retention = r.intBetween("features.totals-retention-days", 1, 3660);
     String master = r.nonEmptyString("spark.master");
     Map<String, String> sparkConf = r.stringMap("spark.conf");
+    SparkSettings.GeneratedCode generatedCode = SparkSettings.GeneratedCode.AUTO;
+    String codegen = r.string("spark.generated-code");
+    if (codegen != null) {
+      Optional<SparkSettings.GeneratedCode> mode =
+          SparkSettings.GeneratedCode.fromConfigName(codegen.toLowerCase(Locale.ROOT));
+      if (mode.isEmpty()) {
+        r.problem("spark.generated-code", codegen, "must be auto, on or off");
+      } else {
+        generatedCode = mode.get();
+      }
+    }
+    long generatedCodeMinBytes = r.bytes("spark.generated-code-min-bytes");
+    if (generatedCode != SparkSettings.GeneratedCode.AUTO) {
+      for (String key : SparkSettings.CODEGEN_KEYS) {
+        if (sparkConf.containsKey(key)) {
+          r.problem("spark.generated-code", codegen,
+              "conflicts with spark.conf.\"" + key + "\" = " + sparkConf.get(key)
+                  + "; set only one of them (with auto, a spark.conf setting wins)");
+        }
+      }
+    }
     ScoringSettings scoring = ScoringConfigReader.read(config, windows, r.problems);
     String segmentsDir = r.nonEmptyString("segments.dir");
     r.throwIfProblems();
@@ -174,7 +195,7 @@ public final class SettingsLoader {
         new FeatureSettings(windows, totalUsersWindow, retention),
         scoring,
         segmentsDir,
-        new SparkSettings(master, sparkConf));
+        new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes));
   }
 
   /** Converts a trait name such as {@code createdAt} or {@code Created At} to {@code created_at}. */
@@ -257,6 +278,23 @@ public final class SettingsLoader {
       } catch (ConfigException.WrongType e) {
         problem(key, config.getValue(key).render(), "must be a whole number between " + min + " and " + max);
         return min;
+      }
+    }
+
+    /** A size such as 32 MiB, 500 kB or a plain number of bytes; at least 0. */
+    long bytes(String key) {
+      if (!present(key)) {
+        return 0;
+      }
+      try {
+        long value = config.getBytes(key);
+        if (value < 0) {
+          problem(key, config.getValue(key).render(), "must not be negative");
+        }
+        return value;
+      } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+        problem(key, config.getValue(key).render(), "must be a size such as 32 MiB, 500 kB or a number of bytes");
+        return 0;
       }
     }
 

@@ -106,6 +106,45 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void generatedCodeDefaultsToAutoAbove32MiB() throws IOException {
+    Settings s = SettingsLoader.load(Optional.empty(), Map.of());
+    assertEquals(SparkSettings.GeneratedCode.AUTO, s.spark().generatedCode());
+    assertEquals(32L * 1024 * 1024, s.spark().generatedCodeMinBytes());
+    Path f = file("spark.generated-code = OFF\nspark.generated-code-min-bytes = 500 kB\n");
+    Settings off = SettingsLoader.load(Optional.of(f), Map.of());
+    assertEquals(SparkSettings.GeneratedCode.OFF, off.spark().generatedCode());
+    assertEquals(500_000L, off.spark().generatedCodeMinBytes());
+    assertEquals(1234L, SettingsLoader.load(Optional.empty(), Map.of("spark.generated-code-min-bytes", "1234"))
+        .spark().generatedCodeMinBytes());
+  }
+
+  @Test
+  void badGeneratedCodeSettingsNameKeyAndValue() throws IOException {
+    Path f = file("spark.generated-code = sometimes\nspark.generated-code-min-bytes = lots\n");
+    InvalidConfigException e = invalid(Optional.of(f), Map.of());
+    assertEquals(2, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("spark.generated-code = sometimes ("), e.problems().get(0));
+    assertTrue(e.problems().get(0).endsWith("must be auto, on or off"), e.problems().get(0));
+    assertTrue(e.problems().get(1).startsWith("spark.generated-code-min-bytes = \"lots\" ("), e.problems().get(1));
+    assertTrue(e.problems().get(1).contains("application.conf: 2"), e.problems().get(1));
+    InvalidConfigException negative = invalid(Optional.of(file("spark.generated-code-min-bytes = -1\n")), Map.of());
+    assertEquals(1, negative.problems().size(), negative.problems().toString());
+    assertTrue(negative.problems().get(0).startsWith("spark.generated-code-min-bytes = -1 ("), negative.problems().get(0));
+  }
+
+  @Test
+  void generatedCodeOnOrOffConflictsWithAnExplicitSparkSetting() {
+    InvalidConfigException e = invalid(Optional.empty(),
+        Map.of("spark.generated-code", "on", "spark.conf.\"spark.sql.codegen.wholeStage\"", "false"));
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("spark.generated-code = on ("), e.problems().get(0));
+    assertTrue(e.problems().get(0).contains("spark.conf.\"spark.sql.codegen.wholeStage\" = false"), e.problems().get(0));
+    // With auto, the explicit Spark setting is allowed (it wins at run time).
+    Settings auto = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.wholeStage\"", "false"));
+    assertEquals(SparkSettings.GeneratedCode.AUTO, auto.spark().generatedCode());
+  }
+
+  @Test
   void unquotedSparkKeyIsExplained() {
     InvalidConfigException e = invalid(Optional.empty(), Map.of("spark.conf.spark.sql.shuffle.partitions", "3"));
     assertTrue(e.getMessage().contains("quote Spark keys that contain dots"), e.getMessage());

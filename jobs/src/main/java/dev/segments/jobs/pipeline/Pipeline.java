@@ -19,11 +19,13 @@ public final class Pipeline {
   private final SparkSession spark;
   private final Settings settings;
   private final Warehouse warehouse;
+  private final CodegenChoice codegen;
 
   public Pipeline(SparkSession spark, Settings settings) {
     this.spark = spark;
     this.settings = settings;
     this.warehouse = new Warehouse(spark, settings.warehousePath(), settings.catalogDatabase());
+    this.codegen = new CodegenChoice(spark, settings, warehouse);
   }
 
   public Warehouse warehouse() {
@@ -33,11 +35,13 @@ public final class Pipeline {
   /** Runs one stage for one date, printing its summary. */
   public void runStage(Stage stage, LocalDate date, PrintStream out) {
     long start = System.nanoTime();
-    switch (stage) {
-      case INGEST -> out.print(new IngestJob(spark, settings, warehouse).run(date).render());
-      case FEATURES -> out.print(new FeaturesJob(spark, settings, warehouse).run(date).render());
-      case SCORE -> out.print(new ScoreJob(spark, settings, warehouse).run(date).render());
-      case SEGMENTS -> out.print(new SegmentsStage(spark, settings, warehouse).run(date).render());
+    try (CodegenChoice.Restore restore = codegen.applyFor(stage, date)) {
+      switch (stage) {
+        case INGEST -> out.print(new IngestJob(spark, settings, warehouse).run(date).render());
+        case FEATURES -> out.print(new FeaturesJob(spark, settings, warehouse).run(date).render());
+        case SCORE -> out.print(new ScoreJob(spark, settings, warehouse).run(date).render());
+        case SEGMENTS -> out.print(new SegmentsStage(spark, settings, warehouse).run(date).render());
+      }
     }
     LOG.info("Stage {} for {} took {} ms", stage.command(), date, (System.nanoTime() - start) / 1_000_000);
   }
