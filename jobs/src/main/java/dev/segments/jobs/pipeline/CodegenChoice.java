@@ -117,11 +117,15 @@ public final class CodegenChoice {
     if (inputs.isEmpty()) {
       return "";
     }
-    StringBuilder s = new StringBuilder("; minimum ").append(minBytes).append(" bytes;");
+    StringBuilder s = new StringBuilder(", minimum ").append(mib(minBytes)).append(":");
     for (Input i : inputs) {
-      s.append(' ').append(i.what()).append(' ').append(i.bytes()).append(" bytes");
+      s.append(' ').append(i.what()).append(' ').append(mib(i.bytes()));
     }
     return s.toString();
+  }
+
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
   }
 
   private boolean exists(String folder) {
