@@ -23,7 +23,7 @@
 #   P6  events / second / core of the full recompute (all stages)
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~21 min on 2 cores (docs/benchmarks.md).
+# The default scale takes ~18 min on 2 cores (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
