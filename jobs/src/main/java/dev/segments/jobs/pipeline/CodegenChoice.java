@@ -7,10 +7,10 @@ import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.ingest.IngestJob;
 import java.io.IOException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -71,35 +71,32 @@ public final class CodegenChoice {
 
   /** The inputs that decide for a stage of a date (a missing folder counts 0 bytes). */
   public List<Input> inputs(Stage stage, LocalDate date) {
-    List<Input> inputs = new ArrayList<>();
     String day = IngestJob.inputFolder(settings.input().path(), date);
-    switch (stage) {
-      case INGEST -> inputs.add(new Input(day, bytesOnDisk(day)));
-      case FEATURES -> {
-        inputs.add(new Input(day, bytesOnDisk(day)));
-        String rollup = warehouse.path(TableNames.USER_DAILY_ACTIVITY);
-        inputs.add(new Input(rollup, bytesOnDisk(rollup)));
-      }
-      case SCORE -> inputs.add(userFeatures(date));
-      case SEGMENTS -> {
-        // Event conditions ("at least 3 in 14 days") aggregate the rollup per user: with many
-        // custom segments over many users that is where generated code pays.
-        inputs.add(userFeatures(date));
-        String rollup = warehouse.path(TableNames.USER_DAILY_ACTIVITY);
-        inputs.add(new Input(rollup, bytesOnDisk(rollup)));
-      }
-    }
-    return inputs;
+    return switch (stage) {
+      case INGEST -> List.of(measured(day));
+      case FEATURES -> List.of(measured(day), measured(warehouse.path(TableNames.USER_DAILY_ACTIVITY)));
+      case SCORE -> List.of(userFeatures(date));
+      // Event conditions ("at least 3 in 14 days") aggregate the rollup per user: with many
+      // custom segments over many users that is where generated code pays.
+      case SEGMENTS -> List.of(userFeatures(date), measured(warehouse.path(TableNames.USER_DAILY_ACTIVITY)));
+    };
+  }
+
+  private Input measured(String folder) {
+    return new Input(folder, size(folder).orElse(0L));
   }
 
   /** The date's partition of user_features (one row per user). */
   private Input userFeatures(LocalDate date) {
     String table = warehouse.path(TableNames.USER_FEATURES);
     String partition = table + "/as_of_date=" + date;
+    OptionalLong partitionSize = size(partition);
+    if (partitionSize.isPresent()) {
+      return new Input(partition, partitionSize.getAsLong());
+    }
     // Tables written with random file prefixes have no partition folders: the whole table.
-    return exists(partition) || !exists(table)
-        ? new Input(partition, bytesOnDisk(partition))
-        : new Input(table, bytesOnDisk(table));
+    OptionalLong tableSize = size(table);
+    return tableSize.isPresent() ? new Input(table, tableSize.getAsLong()) : new Input(partition, 0L);
   }
 
   /**
@@ -141,24 +138,18 @@ public final class CodegenChoice {
     return String.format(java.util.Locale.ROOT, "%.2f MiB", bytes / 1048576.0);
   }
 
-  private boolean exists(String folder) {
-    try {
-      Path path = new Path(folder);
-      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Bytes of every file under a folder; 0 when it does not exist, Long.MAX_VALUE when it cannot be listed. */
-  private long bytesOnDisk(String folder) {
+  /**
+   * Bytes of every file under a folder; empty when it does not exist, Long.MAX_VALUE when it
+   * cannot be listed (counted as large, so generated code: Spark's default).
+   */
+  private OptionalLong size(String folder) {
     try {
       Path path = new Path(folder);
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(path) ? fs.getContentSummary(path).getLength() : 0L;
+      return fs.exists(path) ? OptionalLong.of(fs.getContentSummary(path).getLength()) : OptionalLong.empty();
     } catch (IOException e) {
       LOG.warn("Cannot measure {} ({}): counting it as large", folder, e.toString());
-      return Long.MAX_VALUE;
+      return OptionalLong.of(Long.MAX_VALUE);
     }
   }
 }
