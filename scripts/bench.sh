@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark figures P1..P6 (docs/benchmarks.md):
-#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]
+#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR] [--no-cds]
 #
 # --scale: about how many events the 120-day history holds (default 300000; up to 1e8). The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
@@ -15,15 +15,18 @@
 #   P2  nightly run on the 2x history / nightly run on the 1x history
 #   P3  compute of 100 custom segments / compute of 1 (memberships materialized, before writes)
 #   P3w segments stage: wall time of the membership table writes / 100 tables (seconds per table)
-#       (P3 and P3w: all rounds in one JVM after an unmeasured warm-up round, as the segments stage
+#       (P3 and P3w: all rounds in the JVM that primed the warehouse for them, as the segments stage
 #       of a nightly run follows the score stage in a warm JVM; each step on its own warehouse copy)
 #   P4  ingest + features of the full recompute / a bare groupBy(user, event, day).count()
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
 #   P6  events / second / core of the full recompute (all stages)
+# Every JVM after the generator maps the classes of one class-data sharing archive, recorded by the
+# JVM that loads the histories (scripts/segments, SEGMENTS_CDS_ARCHIVE; README "Faster starts"):
+# a nightly run on a scheduler would do the same. --no-cds runs without it.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~18 min on 2 cores (docs/benchmarks.md).
+# The default scale takes ~15 min on 2 cores (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,13 +36,15 @@ scale=300000
 runs=3
 csv="$root/docs/benchmarks.csv"
 out="$root/work/bench"
+cds=yes
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --csv) csv="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
     --work) out="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
+    --no-cds) cds=no; shift ;;
+    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR] [--no-cds]" >&2; exit 2 ;;
   esac
 done
 
@@ -53,6 +58,7 @@ step() { echo "bench: [$(( $(date +%s) - began )) s] $*" >&2; }
 mvn -B -q -DskipTests package
 export SEGMENTS_SKIP_BUILD=1 SEGMENTS_DRIVER_MEMORY="${SEGMENTS_DRIVER_MEMORY:-8g}"
 export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
+unset SEGMENTS_CDS_ARCHIVE
 cores=$(nproc)
 rm -rf "$out"
 mkdir -p "$logs"
@@ -108,34 +114,7 @@ split_steps() {
   awk -v prefix="$3" -v stage="Stage $2 for" '{ print > (prefix "-" k ".log") } index($0, stage) && / took [0-9]+ ms/ { close(prefix "-" k ".log"); k++ }' k=0 "$1"
 }
 
-# The two history loads are set-up, not measured: one JVM for both (`segments steps`).
-step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"
-scripts/segments steps "${spark_opts[@]}" -- \
-  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
-    -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300 + \
-  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
-    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 >"$logs/loads.log.out" 2>"$logs/loads.log" \
-  || { tail -30 "$logs/loads.log" >&2; exit 1; }
-split_steps "$logs/loads.log" features "$logs/load"
-load1=$(stages_ms "$logs/load-0.log"); load2=$(stages_ms "$logs/load-1.log")
-
-# The generator sends ~0.1 % of events 10 days late. The nightly run looks back 14 days (not the
-# default 7) so that it accepts them as the one-folder recompute does; the cost of a nightly run
-# depends on the lookback, not on the history.
-nightly_opts=(-Dingest.lookback-days=14)
-nightly1=(); nightly2=(); full=(); full_build=()
-for r in $(seq 1 "$runs"); do
-  step "run $r/$runs: nightly on 1x, nightly on 2x, full recompute"
-  rm -rf "$out/wh-n1" "$out/wh-n2" "$out/wh-full"
-  cp -r "$out/wh-hist1" "$out/wh-n1"
-  cp -r "$out/wh-hist2" "$out/wh-n2"
-  nightly1+=("$(run_ms "$logs/nightly1-$r.log" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-n1" "${nightly_opts[@]}")")
-  nightly2+=("$(run_ms "$logs/nightly2-$r.log" --date "$d241" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-n2" "${nightly_opts[@]}")")
-  full+=("$(run_ms "$logs/full-$r.log" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-full" -Dingest.lookback-days=300)")
-  full_build+=("$(( $(stage_ms "$logs/full-$r.log" ingest) + $(stage_ms "$logs/full-$r.log" features) ))")
-done
-
-step "segments: 1 custom segment against 100; the nightly and full-recompute tables of $d241 compared"
+# The custom segments of P3: 1, and 100 of the four kinds of condition.
 mkdir -p "$out/seg1" "$out/seg100"
 python3 - "$out" <<'EOF'
 import sys
@@ -161,43 +140,77 @@ for n, folder in ((1, "seg1"), (100, "seg100")):
             f.write(f'  {{ id = bench_{i:03d}, name = "bench {i}", entity = user, where = {where(i)} }}\n')
         f.write("]\n")
 EOF
+
+# The two history loads are set-up, not measured: one JVM for both (`segments steps`). Its last
+# step runs every stage on the first generated day in a scratch warehouse, so that the classes of
+# all four stages are loaded when the JVM exits and records the class-data sharing archive that
+# every later JVM maps (scripts/segments records it when SEGMENTS_CDS_ARCHIVE names a missing file).
+[[ $cds == yes ]] && export SEGMENTS_CDS_ARCHIVE="$out/segments.jsa"
+step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"
+scripts/segments steps "${spark_opts[@]}" -- \
+  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
+    -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300 + \
+  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
+    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 + \
+  run "${spark_opts[@]}" --date "$first" -Dinput.path="$out/gen" -Dwarehouse.path="$out/wh-train" \
+    -Dsegments.dir="$out/seg1" >"$logs/loads.log.out" 2>"$logs/loads.log" \
+  || { tail -30 "$logs/loads.log" >&2; exit 1; }
+rm -rf "$out/wh-train"
+[[ $cds == no || -s "$out/segments.jsa" ]] || { echo "bench: the class-data sharing archive was not recorded" >&2; exit 1; }
+split_steps "$logs/loads.log" features "$logs/load"
+load1=$(stages_ms "$logs/load-0.log"); load2=$(stages_ms "$logs/load-1.log")
+
+# The generator sends ~0.1 % of events 10 days late. The nightly run looks back 14 days (not the
+# default 7) so that it accepts them as the one-folder recompute does; the cost of a nightly run
+# depends on the lookback, not on the history.
+nightly_opts=(-Dingest.lookback-days=14)
+nightly1=(); nightly2=(); full=(); full_build=()
+for r in $(seq 1 "$runs"); do
+  step "run $r/$runs: nightly on 1x, nightly on 2x, full recompute"
+  rm -rf "$out/wh-n1" "$out/wh-n2" "$out/wh-full"
+  cp -r "$out/wh-hist1" "$out/wh-n1"
+  cp -r "$out/wh-hist2" "$out/wh-n2"
+  nightly1+=("$(run_ms "$logs/nightly1-$r.log" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-n1" "${nightly_opts[@]}")")
+  nightly2+=("$(run_ms "$logs/nightly2-$r.log" --date "$d241" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-n2" "${nightly_opts[@]}")")
+  full+=("$(run_ms "$logs/full-$r.log" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-full" -Dingest.lookback-days=300)")
+  full_build+=("$(( $(stage_ms "$logs/full-$r.log" ingest) + $(stage_ms "$logs/full-$r.log" features) ))")
+done
+
+step "segments: 1 custom segment against 100; the nightly and full-recompute tables of $d241 compared"
 # As on a real night, every membership table exists already and the day is new for the custom
 # ones: a copy of the 1x nightly warehouse gets scores and the 125 segments of day 240 first
 # (its 25 standard and suggested tables already hold day 241 from the nightly run, so those are
-# replaced). Each round gets its own fresh copy of that.
-# The same JVM then checks that the nightly run and the full recompute gave the same tables of day
+# replaced). That priming is also the warm-up: in a nightly run the segments stage follows the
+# score stage in the same JVM, so its code is warm. Then, in the same JVM, each round evaluates
+# 100 custom segments, then 1, each step on its own fresh copy of the primed warehouse (bench-copy):
+# on the same copy, the second step would find the Delta snapshots of the first one cached in the
+# JVM (a query-planning cost the first step paid).
+# Last, the same JVM checks that the nightly run and the full recompute gave the same tables of day
 # 241. events, events_rejected, ingest_runs and memberships record the input day and file of each
 # row, which differ by construction (one folder against 121); everything computed from them must
 # not. compare is the last step: it exits 1 on a difference.
-rm -rf "$out/wh-prime"; cp -r "$out/wh-n1" "$out/wh-prime"
-identical=yes
-scripts/segments steps "${spark_opts[@]}" -- validate "${spark_opts[@]}" --segments-dir "$out/seg100" + \
-  run "${spark_opts[@]}" --date "$d240" --stages score,segments -Dinput.path="$out/hist1" \
-  -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100" + \
-  compare "${spark_opts[@]}" --date "$d241" --exclude events,events_rejected,ingest_runs,memberships "$out/wh-n1" "$out/wh-full" \
-  >"$logs/prime.log.out" 2>"$logs/prime.log" || identical=no
-grep -q "Stage segments for $d240 took" "$logs/prime.log" || { tail -30 "$logs/prime.log" >&2; exit 1; }
-grep -E '^[a-z0-9_]+ +[0-9]+ +[0-9]+  (identical|DIFFERENT)|^compare: ' "$logs/prime.log.out" >"$out/compare.txt" || true
-grep -q "^compare: .*all identical" "$logs/prime.log.out" || identical=no
-grep "^compare: " "$logs/prime.log.out" >&2 || { tail -30 "$logs/prime.log" >&2; exit 1; }
-# The rounds run in one JVM (`segments steps`): in a nightly run the segments stage follows the
-# score stage in the same JVM, so its code is warm. Round 0 (100 custom segments) warms it up and
-# is not measured; each round then evaluates 100 custom segments, then 1. Every step gets its own
-# copy of the primed warehouse: on the same copy, the second step would find the Delta snapshots
-# of the first one cached in the JVM (a query-planning cost the first step paid).
-seg_steps=()
-for r in $(seq 0 "$runs"); do
+rm -rf "$out/wh-prime" "$out"/wh-seg-*; cp -r "$out/wh-n1" "$out/wh-prime"
+seg_steps=(validate "${spark_opts[@]}" --segments-dir "$out/seg100" +
+  run "${spark_opts[@]}" --date "$d240" --stages score,segments -Dinput.path="$out/hist1"
+    -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100")
+for r in $(seq 1 "$runs"); do
   for n in 100 1; do
-    [[ $r == 0 && $n == 1 ]] && continue
-    rm -rf "$out/wh-seg-$r-$n"; cp -r "$out/wh-prime" "$out/wh-seg-$r-$n"
-    [[ ${#seg_steps[@]} -gt 0 ]] && seg_steps+=(+)
-    seg_steps+=(run "${spark_opts[@]}" --date "$d241" --stages segments -Dinput.path="$out/hist1"
-      -Dwarehouse.path="$out/wh-seg-$r-$n" -Dsegments.dir="$out/seg$n")
+    seg_steps+=(+ bench-copy --from "$out/wh-prime" --to "$out/wh-seg-$r-$n"
+      + run "${spark_opts[@]}" --date "$d241" --stages segments -Dinput.path="$out/hist1"
+        -Dwarehouse.path="$out/wh-seg-$r-$n" -Dsegments.dir="$out/seg$n")
   done
 done
-scripts/segments steps "${spark_opts[@]}" -- "${seg_steps[@]}" >"$logs/seg-rounds.log.out" 2>"$logs/seg-rounds.log" \
-  || { tail -30 "$logs/seg-rounds.log" >&2; exit 1; }
-split_steps "$logs/seg-rounds.log" segments "$logs/seg-step"
+identical=yes
+scripts/segments steps "${spark_opts[@]}" -- "${seg_steps[@]}" + \
+  compare "${spark_opts[@]}" --date "$d241" --exclude events,events_rejected,ingest_runs,memberships "$out/wh-n1" "$out/wh-full" \
+  >"$logs/segments.log.out" 2>"$logs/segments.log" || identical=no
+[[ $(grep -c "Stage segments for $d241 took" "$logs/segments.log") == $(( 2 * runs )) ]] \
+  || { tail -30 "$logs/segments.log" >&2; exit 1; }
+grep -E '^[a-z0-9_]+ +[0-9]+ +[0-9]+  (identical|DIFFERENT)|^compare: ' "$logs/segments.log.out" >"$out/compare.txt" || true
+grep -q "^compare: .*all identical" "$logs/segments.log.out" || identical=no
+grep "^compare: " "$logs/segments.log.out" >&2 || { tail -30 "$logs/segments.log" >&2; exit 1; }
+# Step 0 of the split is the priming (day 240); steps 1, 2, ... are the rounds; compare follows.
+split_steps "$logs/segments.log" segments "$logs/seg-step"
 seg1=(); seg100=(); write100=(); stage100=(); stage1=(); tables100=0
 for r in $(seq 1 "$runs"); do
   mv "$logs/seg-step-$(( 2 * r - 1 )).log" "$logs/seg100-$r.log"

@@ -1,6 +1,7 @@
 package dev.segments.jobs;
 
 import dev.segments.common.config.InvalidConfigException;
+import dev.segments.jobs.cli.BenchCopyCommand;
 import dev.segments.jobs.cli.BenchDuckDbCommand;
 import dev.segments.jobs.cli.BenchGroupByCommand;
 import dev.segments.jobs.cli.CompareCommand;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
       CompareCommand.class,
       BenchGroupByCommand.class,
       BenchDuckDbCommand.class,
+      BenchCopyCommand.class,
       StepsCommand.class
     })
 public final class Main implements Runnable {

@@ -115,4 +115,26 @@ class CliTest {
     assertEquals(1, nested[0]);
     assertTrue(((String) nested[2]).contains("each step is a subcommand (not steps)"), (String) nested[2]);
   }
+  @Test
+  void benchCopyCopiesEveryFileAndRefusesAnExistingTarget() throws Exception {
+    Path from = dir.resolve("wh");
+    Files.createDirectories(from.resolve("t/_delta_log"));
+    Files.createDirectories(from.resolve("empty"));
+    Files.writeString(from.resolve("t/_delta_log/00000000000000000000.json"), "{\"commitInfo\":{}}\n");
+    Files.write(from.resolve("t/part-0.parquet"), new byte[] {1, 2, 3});
+    Path to = dir.resolve("copy");
+    Object[] r = capture(() -> Main.execute("bench-copy", "--from", from.toString(), "--to", to.toString()));
+    assertEquals(0, r[0], (String) r[2]);
+    assertTrue(((String) r[1]).contains("bench-copy: 2 files"), (String) r[1]);
+    assertEquals("{\"commitInfo\":{}}\n", Files.readString(to.resolve("t/_delta_log/00000000000000000000.json")));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")));
+    assertTrue(Files.isDirectory(to.resolve("empty")));
+
+    Files.writeString(from.resolve("t/part-0.parquet"), "changed");
+    Object[] again = capture(() -> Main.execute("bench-copy", "--from", from.toString(), "--to", to.toString()));
+    assertEquals(1, again[0]);
+    assertTrue(((String) again[2]).contains("the target exists"), (String) again[2]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")),
+        "the existing copy is untouched");
+  }
 }
