@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark figures P1..P6 (docs/benchmarks.md):
-#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR] [--no-cds]
+#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]
 #
 # --scale: about how many events the 120-day history holds (default 300000; up to 1e8). The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
@@ -21,12 +21,10 @@
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
 #   P6  events / second / core of the full recompute (all stages)
-# Every JVM after the generator maps the classes of one class-data sharing archive, recorded by the
-# JVM that loads the histories (scripts/segments, SEGMENTS_CDS_ARCHIVE; README "Faster starts"):
-# a nightly run on a scheduler would do the same. --no-cds runs without it.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~15 min on 2 cores (docs/benchmarks.md).
+# The default scale takes ~24 min on the session 8 machine, ~16 min on the faster one of sessions
+# 4-7 (2 cores; docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,15 +34,13 @@ scale=300000
 runs=3
 csv="$root/docs/benchmarks.csv"
 out="$root/work/bench"
-cds=yes
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --csv) csv="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
     --work) out="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
-    --no-cds) cds=no; shift ;;
-    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR] [--no-cds]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -58,6 +54,8 @@ step() { echo "bench: [$(( $(date +%s) - began )) s] $*" >&2; }
 mvn -B -q -DskipTests package
 export SEGMENTS_SKIP_BUILD=1 SEGMENTS_DRIVER_MEMORY="${SEGMENTS_DRIVER_MEMORY:-8g}"
 export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
+# Every run starts as a plain scripts/segments run does (class-data sharing saved ~4 s per JVM and
+# cost as much to record: docs/benchmarks.md, session 8).
 unset SEGMENTS_CDS_ARCHIVE
 cores=$(nproc)
 rm -rf "$out"
@@ -141,22 +139,14 @@ for n, folder in ((1, "seg1"), (100, "seg100")):
         f.write("]\n")
 EOF
 
-# The two history loads are set-up, not measured: one JVM for both (`segments steps`). Its last
-# step runs every stage on the first generated day in a scratch warehouse, so that the classes of
-# all four stages are loaded when the JVM exits and records the class-data sharing archive that
-# every later JVM maps (scripts/segments records it when SEGMENTS_CDS_ARCHIVE names a missing file).
-[[ $cds == yes ]] && export SEGMENTS_CDS_ARCHIVE="$out/segments.jsa"
+# The two history loads are set-up, not measured: one JVM for both (`segments steps`).
 step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"
 scripts/segments steps "${spark_opts[@]}" -- \
   run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
     -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300 + \
   run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
-    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 + \
-  run "${spark_opts[@]}" --date "$first" -Dinput.path="$out/gen" -Dwarehouse.path="$out/wh-train" \
-    -Dsegments.dir="$out/seg1" >"$logs/loads.log.out" 2>"$logs/loads.log" \
+    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 >"$logs/loads.log.out" 2>"$logs/loads.log" \
   || { tail -30 "$logs/loads.log" >&2; exit 1; }
-rm -rf "$out/wh-train"
-[[ $cds == no || -s "$out/segments.jsa" ]] || { echo "bench: the class-data sharing archive was not recorded" >&2; exit 1; }
 split_steps "$logs/loads.log" features "$logs/load"
 load1=$(stages_ms "$logs/load-0.log"); load2=$(stages_ms "$logs/load-1.log")
 
