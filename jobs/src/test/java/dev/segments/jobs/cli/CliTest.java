@@ -1,5 +1,6 @@
 package dev.segments.jobs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,14 +128,14 @@ class CliTest {
     assertEquals(0, r[0], (String) r[2]);
     assertTrue(((String) r[1]).contains("bench-copy: 2 files"), (String) r[1]);
     assertEquals("{\"commitInfo\":{}}\n", Files.readString(to.resolve("t/_delta_log/00000000000000000000.json")));
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")));
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")));
     assertTrue(Files.isDirectory(to.resolve("empty")));
 
     Files.writeString(from.resolve("t/part-0.parquet"), "changed");
     Object[] again = capture(() -> Main.execute("bench-copy", "--from", from.toString(), "--to", to.toString()));
     assertEquals(1, again[0]);
     assertTrue(((String) again[2]).contains("the target exists"), (String) again[2]);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")),
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")),
         "the existing copy is untouched");
   }
 }
