@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
 # The benchmark figures P1..P6 (docs/benchmarks.md):
-#   scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]
+#   scripts/bench.sh [--scale EVENTS] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]
 #
 # --scale: about how many events the 120-day history holds (default 300000; up to 1e8). The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
 #   hist1/dt=D240 = days 121..240 (1x history) + hist1/dt=D241 = day 241 (the new day)
 #   hist2/dt=D240 = days 1..240   (2x history) + hist2/dt=D241 = day 241
 #   full/dt=D241  = days 121..241 (everything at once: the full recompute)
-# A history is loaded with one ingest of its folder (ingest.lookback-days = 300, so every older
-# day is taken as late events landing on its own date) and one features run: the pipeline's own
-# recompute path. Then, each measured --runs times (default 3) and reported as the median:
+# A history is loaded with one run of day 240 on its folder (ingest.lookback-days = 300, so every
+# older day is taken as late events landing on its own date): the pipeline's own recompute path.
+# It leaves the warehouse a nightly run finds: features, scores and memberships of day 240. Then, each measured --runs times (default 3) and reported as the median:
 #   P1  nightly run of day 241 (all stages) on a copy of the 1x history / full recompute of the
 #       same tables from scratch (all stages on full/); the tables of day 241 must be identical
 #   P2  nightly run on the 2x history / nightly run on the 1x history
 #   P3  compute of 100 custom segments / compute of 1 (memberships materialized, before writes)
 #   P3w segments stage: wall time of the membership table writes / 100 tables (seconds per table)
-#       (P3 and P3w: all rounds in the JVM that primed the warehouse for them, as the segments stage
-#       of a nightly run follows the score stage in a warm JVM; each step on its own warehouse copy)
 #   P4  ingest + features of the full recompute / a bare groupBy(user, event, day).count()
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
 #   P6  events / second / core of the full recompute (all stages)
+# All of these run in one JVM (`segments steps`), after every stage's code has run once (the
+# history loads and the priming of P3's warehouse), each run on its own fresh warehouse: so each
+# ratio compares the work of two runs, not two JVM warm-ups, which in a fresh JVM are most of a
+# run at this scale and the same for a nightly run and a full recompute (docs/benchmarks.md).
+# --cold-runs N (default 1, 0 to skip) then times a nightly run and a full recompute in fresh
+# JVMs, as spark-submit runs them, reported beside P1 and P6 (not in the CSV).
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~24 min on the session 8 machine, ~16 min on the faster one of sessions
-# 4-7 (2 cores; docs/benchmarks.md).
+# The default scale takes ~17 min on the session 9 machine (2 cores; docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,18 +35,22 @@ cd "$root"
 
 scale=300000
 runs=3
+cold_runs=1
 csv="$root/docs/benchmarks.csv"
 out="$root/work/bench"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --cold-runs) cold_runs="$2"; shift 2 ;;
     --csv) csv="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
     --work) out="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
   esac
 done
 
+[[ $runs =~ ^[1-9][0-9]*$ && $cold_runs =~ ^[0-9]+$ ]] \
+  || { echo "bench: --runs takes a number from 1, --cold-runs one from 0 (got $runs, $cold_runs)" >&2; exit 2; }
 case "$out" in
   /|"$root"|"$HOME") echo "bench: --work $out would empty a folder that is not the bench's own" >&2; exit 2 ;;
 esac
@@ -106,10 +113,15 @@ stages_ms() { grep -o 'took [0-9]* ms' "$1" | awk '{s += $2} END {print s + 0}';
 stage_ms() { grep "Stage $2 for" "$1" | grep -o 'took [0-9]* ms' | awk '{s += $2} END {print s + 0}'; }
 median() { python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
-# Splits a log of `segments steps` at the end of each run step (its "Stage STAGE for" line):
-# split_steps LOG STAGE PREFIX writes PREFIX-0.log, PREFIX-1.log, ... (one per run step).
+# Splits the log of `segments steps` into one log per step that runs the pipeline:
+# split_steps LOG DIR NAME:STAGE ... writes DIR/NAME.log for each pair, in order; a step ends at
+# the line of its last stage ("Stage STAGE for ... took N ms"). The rest goes to DIR/tail.log.
 split_steps() {
-  awk -v prefix="$3" -v stage="Stage $2 for" '{ print > (prefix "-" k ".log") } index($0, stage) && / took [0-9]+ ms/ { close(prefix "-" k ".log"); k++ }' k=0 "$1"
+  local log="$1" dir="$2"; shift 2
+  awk -v dir="$dir" -v spec="$*" '
+    BEGIN { n = split(spec, steps, " "); k = 1; for (i = 1; i <= n; i++) { split(steps[i], p, ":"); name[i] = p[1]; stage[i] = p[2] } }
+    { f = (k <= n ? dir "/" name[k] ".log" : dir "/tail.log"); print > f }
+    k <= n && index($0, "Stage " stage[k] " for") && / took [0-9]+ ms/ { close(f); k++ }' "$log"
 }
 
 # The custom segments of P3: 1, and 100 of the four kinds of condition.
@@ -139,72 +151,81 @@ for n, folder in ((1, "seg1"), (100, "seg100")):
         f.write("]\n")
 EOF
 
-# The two history loads are set-up, not measured: one JVM for both (`segments steps`).
-step "loading the 1x history (days 121..240) into wh-hist1 and the 2x history (days 1..240) into wh-hist2"
-scripts/segments steps "${spark_opts[@]}" -- \
-  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist1" \
-    -Dwarehouse.path="$out/wh-hist1" -Dingest.lookback-days=300 + \
-  run "${spark_opts[@]}" --date "$d240" --stages ingest,features -Dinput.path="$out/hist2" \
-    -Dwarehouse.path="$out/wh-hist2" -Dingest.lookback-days=300 >"$logs/loads.log.out" 2>"$logs/loads.log" \
-  || { tail -30 "$logs/loads.log" >&2; exit 1; }
-split_steps "$logs/loads.log" features "$logs/load"
-load1=$(stages_ms "$logs/load-0.log"); load2=$(stages_ms "$logs/load-1.log")
-
-# The generator sends ~0.1 % of events 10 days late. The nightly run looks back 14 days (not the
-# default 7) so that it accepts them as the one-folder recompute does; the cost of a nightly run
+# One JVM (`segments steps`) runs the set-up and every timed step; see the header for why.
+#  1. Set-up: validate the 100 definitions; load the 1x and 2x histories (all stages, day 240).
+#  2. Set-up: prime a copy of the 1x history for P3, as on a real night where every membership
+#     table exists and the day is new: the 100 custom segments of day 240, then ingest, features
+#     and score of day 241. With the loads, this is the warm-up: every stage's code, creating
+#     tables and appending to them, has run once before anything is timed.
+#  3. --runs rounds of: nightly run of day 241 on a fresh copy of the 1x history and on one of the
+#     2x history (bench-copy), full recompute into an empty warehouse (P1, P2, P4, P5, P6).
+#  4. --runs rounds of the segments stage of day 241 with 100 custom segments, then with 1, each on
+#     its own fresh copy of the primed warehouse (P3, P3w). On one copy, the second step would find
+#     the Delta snapshots of the first one cached in the JVM (a query-planning cost it paid).
+#  5. --runs bare groupBys (P4) and DuckDB user features (P5) over the same Parquet.
+#  6. compare: the last round's nightly and full-recompute tables of day 241 must be identical.
+#     events, events_rejected, ingest_runs and memberships record the input day and file of each
+#     row, which differ by construction (one folder against 121). So do the columns that refer to
+#     the previous run date, which the nightly run has (day 240) and a recompute from scratch does
+#     not: segment_changes (who entered or left since then), the entered and exited counts of
+#     segment_sizes, and first_defined and last_changed of segment_definitions. Everything else
+#     must not differ: features, scores, thresholds, sizes, definitions, every membership table.
+#     compare is the last step: it exits 1 on a difference.
+# The generator sends ~0.1 % of events 10 days late. The nightly runs look back 14 days (not the
+# default 7) so that they accept them as the one-folder recompute does; the cost of a nightly run
 # depends on the lookback, not on the history.
 nightly_opts=(-Dingest.lookback-days=14)
-nightly1=(); nightly2=(); full=(); full_build=()
+full_opts=(-Dingest.lookback-days=300)
+steps=(validate "${spark_opts[@]}" --segments-dir "$out/seg100"
+  + run "${spark_opts[@]}" --date "$d240" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-hist1" "${full_opts[@]}"
+  + run "${spark_opts[@]}" --date "$d240" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-hist2" "${full_opts[@]}"
+  + bench-copy --from "$out/wh-hist1" --to "$out/wh-prime"
+  + run "${spark_opts[@]}" --date "$d240" --stages segments -Dinput.path="$out/hist1"
+    -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100"
+  + run "${spark_opts[@]}" --date "$d241" --stages ingest,features,score -Dinput.path="$out/hist1"
+    -Dwarehouse.path="$out/wh-prime" "${nightly_opts[@]}")
+split=(load1:segments load2:segments prime240:segments prime241:score)
 for r in $(seq 1 "$runs"); do
-  step "run $r/$runs: nightly on 1x, nightly on 2x, full recompute"
-  rm -rf "$out/wh-n1" "$out/wh-n2" "$out/wh-full"
-  cp -r "$out/wh-hist1" "$out/wh-n1"
-  cp -r "$out/wh-hist2" "$out/wh-n2"
-  nightly1+=("$(run_ms "$logs/nightly1-$r.log" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-n1" "${nightly_opts[@]}")")
-  nightly2+=("$(run_ms "$logs/nightly2-$r.log" --date "$d241" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-n2" "${nightly_opts[@]}")")
-  full+=("$(run_ms "$logs/full-$r.log" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-full" -Dingest.lookback-days=300)")
-  full_build+=("$(( $(stage_ms "$logs/full-$r.log" ingest) + $(stage_ms "$logs/full-$r.log" features) ))")
+  steps+=(+ bench-copy --from "$out/wh-hist1" --to "$out/wh-n1-$r"
+    + bench-copy --from "$out/wh-hist2" --to "$out/wh-n2-$r"
+    + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-n1-$r" "${nightly_opts[@]}"
+    + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-n2-$r" "${nightly_opts[@]}"
+    + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-full-$r" "${full_opts[@]}")
+  split+=("nightly1-$r:segments" "nightly2-$r:segments" "full-$r:segments")
 done
-
-step "segments: 1 custom segment against 100; the nightly and full-recompute tables of $d241 compared"
-# As on a real night, every membership table exists already and the day is new for the custom
-# ones: a copy of the 1x nightly warehouse gets scores and the 125 segments of day 240 first
-# (its 25 standard and suggested tables already hold day 241 from the nightly run, so those are
-# replaced). That priming is also the warm-up: in a nightly run the segments stage follows the
-# score stage in the same JVM, so its code is warm. Then, in the same JVM, each round evaluates
-# 100 custom segments, then 1, each step on its own fresh copy of the primed warehouse (bench-copy):
-# on the same copy, the second step would find the Delta snapshots of the first one cached in the
-# JVM (a query-planning cost the first step paid).
-# Last, the same JVM checks that the nightly run and the full recompute gave the same tables of day
-# 241. events, events_rejected, ingest_runs and memberships record the input day and file of each
-# row, which differ by construction (one folder against 121); everything computed from them must
-# not. compare is the last step: it exits 1 on a difference.
-rm -rf "$out/wh-prime" "$out"/wh-seg-*; cp -r "$out/wh-n1" "$out/wh-prime"
-seg_steps=(validate "${spark_opts[@]}" --segments-dir "$out/seg100" +
-  run "${spark_opts[@]}" --date "$d240" --stages score,segments -Dinput.path="$out/hist1"
-    -Dwarehouse.path="$out/wh-prime" -Dsegments.dir="$out/seg100")
 for r in $(seq 1 "$runs"); do
   for n in 100 1; do
-    seg_steps+=(+ bench-copy --from "$out/wh-prime" --to "$out/wh-seg-$r-$n"
+    steps+=(+ bench-copy --from "$out/wh-prime" --to "$out/wh-seg-$r-$n"
       + run "${spark_opts[@]}" --date "$d241" --stages segments -Dinput.path="$out/hist1"
         -Dwarehouse.path="$out/wh-seg-$r-$n" -Dsegments.dir="$out/seg$n")
+    split+=("seg$n-$r:segments")
   done
 done
+for r in $(seq 1 "$runs"); do
+  steps+=(+ bench-groupby "${spark_opts[@]}" --input "$out/full"
+    + bench-duckdb "${spark_opts[@]}" --input "$out/full" --date "$d241")
+done
+steps+=(+ compare "${spark_opts[@]}" --date "$d241" --exclude events,events_rejected,ingest_runs,memberships,segment_changes,segment_sizes.entered,segment_sizes.exited,segment_definitions.first_defined,segment_definitions.last_changed
+  "$out/wh-n1-$runs" "$out/wh-full-$runs")
+
+step "one JVM: loading the 1x and 2x histories, priming, then $runs rounds of nightly 1x, nightly 2x, full recompute, $runs of 100 and 1 custom segments, the baselines, the identity check"
 identical=yes
-scripts/segments steps "${spark_opts[@]}" -- "${seg_steps[@]}" + \
-  compare "${spark_opts[@]}" --date "$d241" --exclude events,events_rejected,ingest_runs,memberships "$out/wh-n1" "$out/wh-full" \
-  >"$logs/segments.log.out" 2>"$logs/segments.log" || identical=no
-[[ $(grep -c "Stage segments for $d241 took" "$logs/segments.log") == $(( 2 * runs )) ]] \
-  || { tail -30 "$logs/segments.log" >&2; exit 1; }
-grep -E '^[a-z0-9_]+ +[0-9]+ +[0-9]+  (identical|DIFFERENT)|^compare: ' "$logs/segments.log.out" >"$out/compare.txt" || true
-grep -q "^compare: .*all identical" "$logs/segments.log.out" || identical=no
-grep "^compare: " "$logs/segments.log.out" >&2 || { tail -30 "$logs/segments.log" >&2; exit 1; }
-# Step 0 of the split is the priming (day 240); steps 1, 2, ... are the rounds; compare follows.
-split_steps "$logs/segments.log" segments "$logs/seg-step"
+scripts/segments steps "${spark_opts[@]}" -- "${steps[@]}" >"$logs/bench.log.out" 2>"$logs/bench.log" || identical=no
+split_steps "$logs/bench.log" "$logs" "${split[@]}"
+[[ -s "$logs/seg1-$runs.log" ]] && grep -q "Stage segments for $d241 took" "$logs/seg1-$runs.log" \
+  || { echo "bench: the run stopped before its last step (the end of $logs/bench.log):" >&2; tail -30 "$logs/bench.log" >&2; exit 1; }
+grep -E '^[a-z0-9_]+ +[0-9]+ +[0-9]+  (identical|DIFFERENT)|^compare: ' "$logs/bench.log.out" >"$out/compare.txt" || true
+grep -q "^compare: .*all identical" "$logs/bench.log.out" || identical=no
+grep "^compare: " "$logs/bench.log.out" >&2 || { tail -30 "$logs/bench.log" >&2; exit 1; }
+
+nightly1=(); nightly2=(); full=(); full_build=(); nf=()
 seg1=(); seg100=(); write100=(); stage100=(); stage1=(); tables100=0
 for r in $(seq 1 "$runs"); do
-  mv "$logs/seg-step-$(( 2 * r - 1 )).log" "$logs/seg100-$r.log"
-  mv "$logs/seg-step-$(( 2 * r )).log" "$logs/seg1-$r.log"
+  nightly1+=("$(stages_ms "$logs/nightly1-$r.log")")
+  nightly2+=("$(stages_ms "$logs/nightly2-$r.log")")
+  full+=("$(stages_ms "$logs/full-$r.log")")
+  full_build+=("$(( $(stage_ms "$logs/full-$r.log" ingest) + $(stage_ms "$logs/full-$r.log" features) ))")
+  nf+=("$(( $(stage_ms "$logs/nightly1-$r.log" ingest) + $(stage_ms "$logs/nightly1-$r.log" features) ))")
   seg1+=("$(grep -o 'memberships computed in [0-9]* ms' "$logs/seg1-$r.log" | awk '{print $4}')")
   seg100+=("$(grep -o 'memberships computed in [0-9]* ms' "$logs/seg100-$r.log" | awk '{print $4}')")
   write100+=("$(grep -o 'membership tables written in [0-9]* ms' "$logs/seg100-$r.log" | awk '{print $5}')")
@@ -212,28 +233,34 @@ for r in $(seq 1 "$runs"); do
   stage1+=("$(stage_ms "$logs/seg1-$r.log" segments)")
   stage100+=("$(stage_ms "$logs/seg100-$r.log" segments)")
 done
+mapfile -t groupby < <(sed -n 's/^bench-groupby: .* in \([0-9]*\) ms$/\1/p' "$logs/bench.log.out")
+mapfile -t duck < <(sed -n 's/^bench-duckdb: .* in \([0-9]*\) ms$/\1/p' "$logs/bench.log.out")
+[[ ${#groupby[@]} == "$runs" && ${#duck[@]} == "$runs" ]] \
+  || { echo "bench: expected $runs groupBy and DuckDB times in $logs/bench.log.out" >&2; exit 1; }
+# Events in the full input: the accepted events of the full recompute's ingest.
+events_in=$(grep -o 'accepted [0-9,]*' "$logs/full-1.log" | head -1 | tr -d ',' | awk '{print $2}')
+load1=$(stages_ms "$logs/load1.log"); load2=$(stages_ms "$logs/load2.log")
+# Keep the last round's warehouses (compared above), not the other copies.
+for r in $(seq 1 $(( runs - 1 ))); do rm -rf "$out/wh-n1-$r" "$out/wh-n2-$r" "$out/wh-full-$r"; done
 rm -rf "$out"/wh-seg-*
 
-step "baseline: bare groupBy(user, event, day).count() over the full input"
-groupby=()
-for r in $(seq 1 "$runs"); do
-  groupby+=("$(scripts/segments bench-groupby "${spark_opts[@]}" --input "$out/full" 2>/dev/null | sed -n 's/.* in \([0-9]*\) ms/\1/p')")
+# What spark-submit pays: the same nightly run and full recompute, each in a fresh JVM.
+cold_n1=(); cold_full=()
+for r in $(seq 1 "$cold_runs"); do
+  step "fresh JVMs $r/$cold_runs: nightly on 1x, full recompute"
+  rm -rf "$out/wh-cold-n1" "$out/wh-cold-full"
+  cp -r "$out/wh-hist1" "$out/wh-cold-n1"
+  cold_n1+=("$(run_ms "$logs/cold-nightly1-$r.log" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-cold-n1" "${nightly_opts[@]}")")
+  cold_full+=("$(run_ms "$logs/cold-full-$r.log" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-cold-full" "${full_opts[@]}")")
 done
-step "reference: DuckDB computing the user features of $d241 from scratch over the same Parquet"
-duck=()
-for r in $(seq 1 "$runs"); do
-  duck+=("$(scripts/segments bench-duckdb "${spark_opts[@]}" --input "$out/full" --date "$d241" 2>"$logs/duckdb-$r.log" \
-    | sed -n 's/.* in \([0-9]*\) ms/\1/p')")
-done
-# Events in the full input: the accepted events of the full recompute's ingest.
-events_in=$(grep -o 'accepted [0-9,]*' "$logs/full-1.log.out" | head -1 | tr -d ',' | awk '{print $2}')
+rm -rf "$out/wh-cold-n1" "$out/wh-cold-full"
+m_cn1=0; m_cfull=0
+if (( cold_runs > 0 )); then m_cn1=$(median "${cold_n1[@]}"); m_cfull=$(median "${cold_full[@]}"); fi
 
 m_n1=$(median "${nightly1[@]}"); m_n2=$(median "${nightly2[@]}"); m_full=$(median "${full[@]}")
 m_s1=$(median "${seg1[@]}"); m_s100=$(median "${seg100[@]}"); m_w100=$(median "${write100[@]}")
 m_st1=$(median "${stage1[@]}"); m_st100=$(median "${stage100[@]}")
 m_fb=$(median "${full_build[@]}"); m_gb=$(median "${groupby[@]}"); m_duck=$(median "${duck[@]}")
-# The nightly run's part that makes user features (ingest + features), for P5.
-nf=(); for r in $(seq 1 "$runs"); do nf+=("$(( $(stage_ms "$logs/nightly1-$r.log" ingest) + $(stage_ms "$logs/nightly1-$r.log" features) ))"); done
 m_nf=$(median "${nf[@]}")
 python3 - "$csv" <<EOF
 import sys
@@ -241,6 +268,7 @@ n1, n2, full = $m_n1, $m_n2, $m_full
 s1, s100, w100, t100 = $m_s1, $m_s100, $m_w100, $tables100
 fb, gb = $m_fb, $m_gb
 nf, duck = $m_nf, $m_duck
+cn1, cfull = $m_cn1, $m_cfull
 events = $events_in
 rows = [
   ("P1", n1 / full, "<= 0.15", n1 / full <= 0.15),
@@ -263,8 +291,11 @@ for m, v, t, ok in rows:
     print(f"| {m} | {plain(v)} | {t} | {'yes' if ok else 'no'} |")
 print()
 print("nightly and full recompute tables of day 241 identical: $identical")
-print(f"inputs: {events} events in the full input (121 days), $users users, $accounts accounts, $cores cores, medians of $runs runs")
+print(f"inputs: {events} events in the full input (121 days), $users users, $accounts accounts, $cores cores, medians of $runs runs in one JVM")
 print(f"nightly 1x {n1/1000:.1f} s, nightly 2x {n2/1000:.1f} s, full recompute {full/1000:.1f} s (sums of stage times)")
+if cfull:
+    print(f"fresh JVMs (median of $cold_runs): nightly 1x {cn1/1000:.1f} s, full recompute {cfull/1000:.1f} s: "
+          f"P1 {plain(cn1 / cfull)}, P6 {plain(events / (cfull / 1000) / $cores)}")
 print(f"history loads: 1x {$load1/1000:.1f} s, 2x {$load2/1000:.1f} s")
 import re, statistics
 lat = {"appended": [], "replaced": [], "created": []}
@@ -280,4 +311,4 @@ print(f"feature build (ingest + features of the full recompute) {fb/1000:.1f} s;
 print(f"nightly ingest + features {nf/1000:.1f} s; DuckDB user features from scratch {duck/1000:.1f} s")
 EOF
 step "done"
-[[ $identical == yes ]] || { echo "bench: the nightly run and the full recompute differ (work/bench/compare.txt)" >&2; exit 1; }
+[[ $identical == yes ]] || { echo "bench: the nightly run and the full recompute differ ($out/compare.txt)" >&2; exit 1; }

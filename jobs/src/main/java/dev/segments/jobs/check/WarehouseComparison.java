@@ -59,7 +59,9 @@ public final class WarehouseComparison {
   /**
    * @param asOf compare only this date's rows of tables with an {@code as_of_date} column (the
    *     snapshot tables), e.g. when one side also holds earlier snapshots
-   * @param excluded tables left out: exact names, or a prefix ending in {@code *}
+   * @param excluded tables left out: exact names, or a prefix ending in {@code *}; or columns left
+   *     out of one table's comparison, as {@code table.column} (e.g. a column that records when a
+   *     row was first written, which differs by construction between two ways of computing it)
    */
   public WarehouseComparison(SparkSession spark, java.util.Optional<java.time.LocalDate> asOf, List<String> excluded) {
     this.spark = spark;
@@ -68,7 +70,13 @@ public final class WarehouseComparison {
   }
 
   private boolean isExcluded(String table) {
-    return excluded.stream().anyMatch(e -> e.endsWith("*") ? table.startsWith(e.substring(0, e.length() - 1)) : table.equals(e));
+    return excluded.stream().filter(e -> !e.contains("."))
+        .anyMatch(e -> e.endsWith("*") ? table.startsWith(e.substring(0, e.length() - 1)) : table.equals(e));
+  }
+
+  /** The columns of {@code table} left out of its comparison ({@code table.column} exclusions). */
+  private List<String> excludedColumns(String table) {
+    return excluded.stream().filter(e -> e.startsWith(table + ".")).map(e -> e.substring(table.length() + 1)).toList();
   }
 
   /** The Delta tables (folders holding a {@code _delta_log}) directly under a local root. */
@@ -125,8 +133,19 @@ public final class WarehouseComparison {
       return new TableResult(table, hasLeft ? rows : -1, hasRight ? rows : -1, 0, 0,
           "only in the " + (hasLeft ? "left" : "right") + " warehouse");
     }
-    Dataset<Row> l = read(left);
-    Dataset<Row> r = read(right);
+    Dataset<Row> wholeLeft = read(left);
+    Dataset<Row> wholeRight = read(right);
+    List<String> dropped = excludedColumns(table);
+    List<String> unknown = dropped.stream()
+        .filter(c -> !wholeLeft.schema().getFieldIndex(c).isDefined() && !wholeRight.schema().getFieldIndex(c).isDefined())
+        .toList();
+    if (!unknown.isEmpty()) {
+      return new TableResult(table, wholeLeft.count(), wholeRight.count(), 0, 0,
+          "excluded columns not in the table: " + String.join(", ", unknown));
+    }
+    String[] droppedNames = dropped.toArray(String[]::new);
+    Dataset<Row> l = wholeLeft.drop(droppedNames);
+    Dataset<Row> r = wholeRight.drop(droppedNames);
     String schemaDifference = schemaDifference(l.schema(), r.schema());
     if (!schemaDifference.isEmpty()) {
       return new TableResult(table, l.count(), r.count(), 0, 0, schemaDifference);

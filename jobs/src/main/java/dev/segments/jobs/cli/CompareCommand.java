@@ -29,8 +29,9 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Compare only this date's rows of the tables with an as_of_date column.")
   java.time.LocalDate date;
 
-  @picocli.CommandLine.Option(names = "--exclude", split = ",", paramLabel = "TABLE",
-      description = "Tables to leave out (comma-separated; a trailing * matches a prefix).")
+  @picocli.CommandLine.Option(names = "--exclude", split = ",", paramLabel = "TABLE[.COLUMN]",
+      description = "Tables to leave out (comma-separated; a trailing * matches a prefix), or TABLE.COLUMN: "
+          + "a column left out of that table's comparison.")
   List<String> exclude = List.of();
 
   @Override

@@ -108,6 +108,32 @@ class WarehouseComparisonTest {
     assertTrue(allDates.containsKey("skipped_table"));
   }
 
+  @Test
+  void leavesOutExcludedColumnsOfTheNamedTableOnly() {
+    StructType firstSeen = new StructType().add("id", DataTypes.StringType).add("first_seen", DataTypes.DateType);
+    Date d1 = Date.valueOf("2026-03-01");
+    Date d2 = Date.valueOf("2026-03-02");
+    // defs: the same ids, first seen on different dates; other: the same column differs too.
+    write(left, "defs", List.of(RowFactory.create("a", d1), RowFactory.create("b", d1)), firstSeen);
+    write(right, "defs", List.of(RowFactory.create("b", d2), RowFactory.create("a", d2)), firstSeen);
+    write(left, "other", List.of(RowFactory.create("a", d1)), firstSeen);
+    write(right, "other", List.of(RowFactory.create("a", d2)), firstSeen);
+
+    Map<String, TableResult> whole = byTable(new WarehouseComparison(SparkTestSupport.spark()).compare(left, right));
+    assertEquals(new TableResult("defs", 2, 2, 2, 2, "2 rows only on the left, 2 only on the right"), whole.get("defs"));
+
+    Map<String, TableResult> without = byTable(new WarehouseComparison(
+        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_seen")).compare(left, right));
+    assertEquals(new TableResult("defs", 2, 2, 0, 0, ""), without.get("defs"));
+    assertEquals(new TableResult("other", 1, 1, 1, 1, "1 rows only on the left, 1 only on the right"), without.get("other"));
+
+    // A column that neither side has is reported, not ignored (a typo would otherwise pass).
+    Map<String, TableResult> typo = byTable(new WarehouseComparison(
+        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_sen")).compare(left, right));
+    assertEquals(new TableResult("defs", 2, 2, 0, 0, "excluded columns not in the table: first_sen"), typo.get("defs"));
+    assertFalse(typo.get("defs").same());
+  }
+
   private static Map<String, TableResult> byTable(List<TableResult> results) {
     Map<String, TableResult> byTable = new LinkedHashMap<>();
     for (TableResult r : results) {
