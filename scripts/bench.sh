@@ -27,7 +27,8 @@
 # JVMs, as spark-submit runs them, reported beside P1 and P6 (not in the CSV).
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~17 min on the session 9 machine (2 cores; docs/benchmarks.md).
+# The default scale takes ~19.5 min on the machine of sessions 8-9 (2 cores), ~16 min of it in the
+# one JVM (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
