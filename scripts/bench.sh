@@ -9,7 +9,8 @@
 #   full/dt=D241  = days 121..241 (everything at once: the full recompute)
 # A history is loaded with one run of day 240 on its folder (ingest.lookback-days = 300, so every
 # older day is taken as late events landing on its own date): the pipeline's own recompute path.
-# It leaves the warehouse a nightly run finds: features, scores and memberships of day 240. Then, each measured --runs times (default 3) and reported as the median:
+# It leaves the warehouse a nightly run finds: features, scores and memberships of day 240.
+# Then, each measured --runs times (default 3) and reported as the median:
 #   P1  nightly run of day 241 (all stages) on a copy of the 1x history / full recompute of the
 #       same tables from scratch (all stages on full/); the tables of day 241 must be identical
 #   P2  nightly run on the 2x history / nightly run on the 1x history
