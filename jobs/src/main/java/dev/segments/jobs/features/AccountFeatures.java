@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import dev.segments.common.config.TraitColumn;
 import java.sql.Date;
@@ -25,7 +26,9 @@ public final class AccountFeatures {
   private AccountFeatures() {}
 
   /**
-   * @param activity user_daily_activity rows of the longest window ending on {@code asOf}
+   * @param userEventCounts per user and event, the count in each window ({@link WindowAggregates#userEventCounts})
+   * @param userActiveDates each user's activity dates in the longest window ending on {@code asOf}
+   *     {@code (user_id, activity_date)}, one row each
    * @param totals user_event_totals of {@code asOf}
    * @param accountTraits account_traits
    * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
@@ -34,14 +37,24 @@ public final class AccountFeatures {
       LocalDate asOf,
       List<Integer> windows,
       int totalUsersWindow,
-      Dataset<Row> activity,
+      Dataset<Row> userEventCounts,
+      Dataset<Row> userActiveDates,
       Dataset<Row> totals,
       Dataset<Row> accountTraits,
       Dataset<Row> accounts,
       List<TraitColumn> traitColumns) {
     Dataset<Row> members = accounts.where(col("account_id").isNotNull());
-    Dataset<Row> accountActivity =
-        activity.drop("account_id").join(members, "user_id").select("account_id", "user_id", "activity_date", "event", "event_count");
+    // An account's window counts are its members' summed; its active dates, its members' dates.
+    List<Column> sums = new ArrayList<>();
+    for (int w : windows) {
+      sums.add(sum(col(WindowAggregates.windowCount(w))).as(WindowAggregates.windowCount(w)));
+    }
+    Dataset<Row> accountEventCounts =
+        userEventCounts.join(members, "user_id")
+            .groupBy(col("account_id"), col("event"))
+            .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    Dataset<Row> accountActiveDates =
+        userActiveDates.join(members, "user_id").select("account_id", "activity_date").distinct();
     Dataset<Row> accountTotals = totals.join(members, "user_id");
 
     Dataset<Row> memberCounts =
@@ -54,11 +67,11 @@ public final class AccountFeatures {
     Dataset<Row> joined =
         population
             .join(memberCounts, "account_id", "left")
-            .join(WindowAggregates.activeUserCounts(accountActivity, "account_id", asOf, windows, totalUsersWindow), "account_id", "left")
+            .join(WindowAggregates.activeUserCounts(userActiveDates, members, asOf, windows, totalUsersWindow), "account_id", "left")
             .join(everSeen, "account_id", "left")
             .join(WindowAggregates.allTime(accountTotals, "account_id"), "account_id", "left")
-            .join(WindowAggregates.activeDayCounts(accountActivity, "account_id", asOf, windows), "account_id", "left")
-            .join(WindowAggregates.eventWindows(accountActivity, "account_id", asOf, windows), "account_id", "left")
+            .join(WindowAggregates.activeDayCounts(accountActiveDates, "account_id", asOf, windows), "account_id", "left")
+            .join(WindowAggregates.eventWindows(accountEventCounts, "account_id", windows), "account_id", "left")
             .join(accountTraits.select("account_id", "traits"), "account_id", "left");
 
     List<Column> columns = new ArrayList<>();

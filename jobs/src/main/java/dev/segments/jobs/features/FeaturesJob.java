@@ -82,24 +82,37 @@ public final class FeaturesJob {
     // 2. Snapshots of D from the rollups.
     Dataset<Row> totalsOfDay =
         warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day))).drop("as_of_date");
+    // One pass over the longest window of the rollup gives the two inputs every window column
+    // comes from: per user and event the count in each window, and each user's active dates.
+    // Materialized here, before the two writes share them.
     Dataset<Row> activity =
         warehouse.read(TableNames.USER_DAILY_ACTIVITY)
             .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
+            .select("user_id", "activity_date", "event", "event_count")
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> eventCounts =
+        WindowAggregates.userEventCounts(activity, date, features.windows()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> activeDates =
+        activity.select("user_id", "activity_date").distinct().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accounts = DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
     long[] written = new long[2];
     try {
+      eventCounts.count();
+      activeDates.count();
+      activity.unpersist();
       Dataset<Row> userFeatures =
-          UserFeatures.compute(date, features.windows(), activity, totalsOfDay,
+          UserFeatures.compute(date, features.windows(), eventCounts, activeDates, totalsOfDay,
               warehouse.read(TableNames.USER_TRAITS), accounts, settings.userTraits());
       Dataset<Row> accountFeatures =
-          AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), activity, totalsOfDay,
-              warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
+          AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), eventCounts, activeDates,
+              totalsOfDay, warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
       warehouse.writeConcurrently(List.of(
           () -> written[0] = warehouse.replaceDate(TableNames.USER_FEATURES, userFeatures, "as_of_date", date, true),
           () -> written[1] = warehouse.replaceDate(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date", date, true)));
     } finally {
       activity.unpersist();
+      eventCounts.unpersist();
+      activeDates.unpersist();
       accounts.unpersist();
     }
     FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);

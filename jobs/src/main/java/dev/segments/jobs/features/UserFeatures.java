@@ -18,7 +18,9 @@ public final class UserFeatures {
   private UserFeatures() {}
 
   /**
-   * @param activity user_daily_activity rows of the longest window ending on {@code asOf}
+   * @param eventCounts per user and event, the count in each window ({@link WindowAggregates#userEventCounts})
+   * @param activeDates each user's activity dates in the longest window ending on {@code asOf}
+   *     {@code (user_id, activity_date)}, one row each
    * @param totals user_event_totals of {@code asOf} {@code (user_id, event, event_count, first_ts, last_ts)}
    * @param userTraits user_traits (id, typed columns, traits map)
    * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
@@ -26,7 +28,8 @@ public final class UserFeatures {
   public static Dataset<Row> compute(
       LocalDate asOf,
       List<Integer> windows,
-      Dataset<Row> activity,
+      Dataset<Row> eventCounts,
+      Dataset<Row> activeDates,
       Dataset<Row> totals,
       Dataset<Row> userTraits,
       Dataset<Row> accounts,
@@ -40,8 +43,8 @@ public final class UserFeatures {
         population
             .join(accounts, "user_id", "left")
             .join(WindowAggregates.allTime(totals, "user_id"), "user_id", "left")
-            .join(WindowAggregates.activeDayCounts(activity, "user_id", asOf, windows), "user_id", "left")
-            .join(WindowAggregates.eventWindows(activity, "user_id", asOf, windows), "user_id", "left")
+            .join(WindowAggregates.activeDayCounts(activeDates, "user_id", asOf, windows), "user_id", "left")
+            .join(WindowAggregates.eventWindows(eventCounts, "user_id", windows), "user_id", "left")
             .join(userTraits.select("user_id", "traits"), "user_id", "left");
 
     List<Column> columns = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -53,44 +52,62 @@ public final class WindowAggregates {
 
   /** True for activity dates inside the window of {@code window} days ending on {@code asOf}. */
   public static Column inWindow(LocalDate asOf, int window) {
-    return col("activity_date").geq(lit(Date.valueOf(asOf.minusDays(window - 1L))));
+    return inWindow(col("activity_date"), asOf, window);
+  }
+
+  /** True for dates in {@code date} inside the window of {@code window} days ending on {@code asOf}. */
+  public static Column inWindow(Column date, LocalDate asOf, int window) {
+    return date.geq(lit(Date.valueOf(asOf.minusDays(window - 1L))));
+  }
+
+  /** The column of {@link #userEventCounts} holding the count of window {@code window}. */
+  public static String windowCount(int window) {
+    return "c" + window;
+  }
+
+  /**
+   * Per user and event: the event count in each window ({@link #windowCount} columns, 0 where
+   * none), from rollup rows {@code (user_id, activity_date, event, event_count)} of the longest
+   * window. The one pass over the rollup that user and account event windows share (an account's
+   * counts are its members' counts summed).
+   */
+  public static Dataset<Row> userEventCounts(Dataset<Row> activity, LocalDate asOf, List<Integer> windows) {
+    List<Column> perEvent = new ArrayList<>();
+    for (int w : windows) {
+      perEvent.add(coalesce(sum(when(inWindow(asOf, w), col("event_count"))), lit(0L)).as(windowCount(w)));
+    }
+    return activity.groupBy(col("user_id"), col("event"))
+        .agg(perEvent.get(0), perEvent.subList(1, perEvent.size()).toArray(Column[]::new));
   }
 
   /**
    * Per id: total events and the per-event counts (a map, events with no count left out) in each
-   * window. Input columns {@code (id, activity_date, event, event_count)}.
+   * window, from rows {@code (id, event, c1, c7, ...)} with one row per id and event.
    */
-  public static Dataset<Row> eventWindows(Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows) {
-    List<Column> perEvent = new ArrayList<>();
-    for (int w : windows) {
-      perEvent.add(coalesce(sum(when(inWindow(asOf, w), col("event_count"))), lit(0L)).as("c" + w));
-    }
-    Dataset<Row> byEvent =
-        activity.groupBy(col(id), col("event")).agg(perEvent.get(0), perEvent.subList(1, perEvent.size()).toArray(Column[]::new));
+  public static Dataset<Row> eventWindows(Dataset<Row> eventCounts, String id, List<Integer> windows) {
     List<Column> perId = new ArrayList<>();
     for (int w : windows) {
-      perId.add(sum(col("c" + w)).as(totalEvents(w)));
+      perId.add(sum(col(windowCount(w))).as(totalEvents(w)));
     }
     for (int w : windows) {
+      Column c = col(windowCount(w));
       perId.add(
-          map_from_entries(array_sort(collect_list(
-                  when(col("c" + w).gt(0), struct(col("event"), col("c" + w).as("count"))))))
+          map_from_entries(array_sort(collect_list(when(c.gt(0), struct(col("event"), c.as("count"))))))
               .as(eventCounts(w)));
     }
-    return byEvent.groupBy(col(id)).agg(perId.get(0), perId.subList(1, perId.size()).toArray(Column[]::new));
+    return eventCounts.groupBy(col(id)).agg(perId.get(0), perId.subList(1, perId.size()).toArray(Column[]::new));
   }
 
-  /** Per id: the number of distinct activity dates in each window. */
-  public static Dataset<Row> activeDayCounts(Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows) {
+  /**
+   * Per id: the number of activity dates in each window, from rows {@code (id, activity_date)}
+   * with one row per id and date.
+   */
+  public static Dataset<Row> activeDayCounts(Dataset<Row> activeDates, String id, LocalDate asOf, List<Integer> windows) {
     List<Column> counts = new ArrayList<>();
     for (int w : windows) {
       counts.add(count(when(inWindow(asOf, w), lit(1))).as(activeDays(w)));
     }
-    return activity
-        .select(col(id), col("activity_date"))
-        .distinct()
-        .groupBy(col(id))
-        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+    return activeDates.groupBy(col(id)).agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
   }
 
   /**
@@ -112,15 +129,25 @@ public final class WindowAggregates {
                 .as("event_counts_all_time"));
   }
 
-  /** Per id: distinct users active in each window, plus {@code total_users} over its own window. */
+  /**
+   * Per account: users active in each window, plus {@code total_users} over its own window. A user
+   * counts in a window when the last of their active dates {@code (user_id, activity_date)} falls
+   * in it, under their account in {@code members} {@code (user_id, account_id)}.
+   */
   public static Dataset<Row> activeUserCounts(
-      Dataset<Row> activity, String id, LocalDate asOf, List<Integer> windows, int totalUsersWindow) {
+      Dataset<Row> userActiveDates, Dataset<Row> members, LocalDate asOf, List<Integer> windows, int totalUsersWindow) {
+    Column last = col("last_active");
     List<Column> counts = new ArrayList<>();
-    counts.add(count_distinct(when(inWindow(asOf, totalUsersWindow), col("user_id"))).as("total_users"));
+    counts.add(count(when(inWindow(last, asOf, totalUsersWindow), lit(1))).as("total_users"));
     for (int w : windows) {
-      counts.add(count_distinct(when(inWindow(asOf, w), col("user_id"))).as(activeUsers(w)));
+      counts.add(count(when(inWindow(last, asOf, w), lit(1))).as(activeUsers(w)));
     }
-    return activity.groupBy(col(id)).agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+    return userActiveDates
+        .groupBy(col("user_id"))
+        .agg(max(col("activity_date")).as("last_active"))
+        .join(members, "user_id")
+        .groupBy(col("account_id"))
+        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
   }
 
   /** Days from the date of {@code timestamp} to {@code asOf} (0 on the same day). */
