@@ -28,7 +28,7 @@
 # JVMs, as spark-submit runs them, reported beside P1 and P6 (not in the CSV).
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~19.5 min on the machine of sessions 8-9 (2 cores), ~16 min of it in the
+# The default scale takes 19.5-21 min on the machine of sessions 8-10 (2 cores), ~16 min of it in the
 # one JVM (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
