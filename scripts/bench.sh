@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark figures P1..P6 (docs/benchmarks.md):
-#   scripts/bench.sh [--scale EVENTS] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]
+#   scripts/bench.sh [--scale EVENTS] [--events-per-user-day E] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]
 #
-# --scale: about how many events the 120-day history holds (default 300000; up to 1e8). The
+# --scale: about how many events the 120-day history holds (default 300000; up to 1e8).
+# --events-per-user-day: the generator's option (default 8, its own default: ~1.9 events per user
+# and day, as users are not active every day); more events per user means fewer users for the
+# same --scale. The nightly run's cost follows the users, the full recompute's the events
+# (docs/benchmarks.md, sessions 9-10), so this sets how far apart they are. The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
 #   hist1/dt=D240 = days 121..240 (1x history) + hist1/dt=D241 = day 241 (the new day)
 #   hist2/dt=D240 = days 1..240   (2x history) + hist2/dt=D241 = day 241
@@ -36,6 +40,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 scale=300000
+per_user_day=8
 runs=3
 cold_runs=1
 csv="$root/docs/benchmarks.csv"
@@ -43,16 +48,19 @@ out="$root/work/bench"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
+    --events-per-user-day) per_user_day="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --cold-runs) cold_runs="$2"; shift 2 ;;
     --csv) csv="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
     --work) out="$(cd "$here" && realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--scale EVENTS] [--events-per-user-day E] [--runs N] [--cold-runs N] [--csv FILE] [--work DIR]" >&2; exit 2 ;;
   esac
 done
 
 [[ $runs =~ ^[1-9][0-9]*$ && $cold_runs =~ ^[0-9]+$ ]] \
   || { echo "bench: --runs takes a number from 1, --cold-runs one from 0 (got $runs, $cold_runs)" >&2; exit 2; }
+[[ $per_user_day =~ ^[0-9]+([.][0-9]+)?$ ]] && python3 -c "import sys; sys.exit(float('$per_user_day') <= 0)" \
+  || { echo "bench: --events-per-user-day takes a positive number (got $per_user_day)" >&2; exit 2; }
 case "$out" in
   /|"$root"|"$HOME") echo "bench: --work $out would empty a folder that is not the bench's own" >&2; exit 2 ;;
 esac
@@ -74,10 +82,11 @@ mkdir -p "$logs"
 spark_opts=('-Dspark.conf."spark.sql.shuffle.partitions"=4' '-Dspark.conf."spark.ui.enabled"=false'
   -Dcatalog.database="" -Dinput.format=parquet)
 
-# users = scale / (120 x 1.9): the generator makes ~1.8 events per user-day (measured: 280,313
-# events in 121 days for the default's 1,315 users), so the 1x history holds about --scale events.
+# users = scale / (120 x 1.9 x E / 8): the generator makes ~1.8 events per user-day at its default
+# of 8 (measured: 280,313 events in 121 days for the default's 1,315 users), about in proportion to
+# --events-per-user-day E, so the 1x history holds about --scale events.
 days=241
-users=$(python3 -c "print(max(200, int(float('$scale') / (120 * 1.9))))")
+users=$(python3 -c "print(max(200, int(float('$scale') / (120 * 1.9 * float('$per_user_day') / 8))))")
 accounts=$(( users / 10 ))
 first="2026-01-01"
 day() { date -u -d "$first + $(( $1 - 1 )) days" +%F; }
@@ -89,7 +98,8 @@ d241="$(day 241)"
 # different rows by design; those rules are tested in IncrementalTest and IngestTest.
 step "generating $days days of Parquet for $users users, $accounts accounts"
 scripts/segments generate "${spark_opts[@]}" --format parquet --output "$out/gen" --start "$first" --days "$days" \
-  --users "$users" --accounts "$accounts" --seed 3 --bad-row-rate 0 2>"$logs/generate.log" >/dev/null
+  --users "$users" --accounts "$accounts" --events-per-user-day "$per_user_day" --seed 3 --bad-row-rate 0 \
+  2>"$logs/generate.log" >/dev/null
 
 link_days() { # link_days FROM TO FOLDER: hard-links the files of days FROM..TO into FOLDER
   mkdir -p "$3"
@@ -293,7 +303,7 @@ for m, v, t, ok in rows:
     print(f"| {m} | {plain(v)} | {t} | {'yes' if ok else 'no'} |")
 print()
 print("nightly and full recompute tables of day 241 identical: $identical")
-print(f"inputs: {events} events in the full input (121 days), $users users, $accounts accounts, $cores cores, medians of $runs runs in one JVM")
+print(f"inputs: {events} events in the full input (121 days), $users users, $accounts accounts, --events-per-user-day $per_user_day, $cores cores, medians of $runs runs in one JVM")
 print(f"nightly 1x {n1/1000:.1f} s, nightly 2x {n2/1000:.1f} s, full recompute {full/1000:.1f} s (sums of stage times)")
 if cfull:
     print(f"fresh JVMs (median of $cold_runs): nightly 1x {cn1/1000:.1f} s, full recompute {cfull/1000:.1f} s: "
