@@ -99,7 +99,6 @@ public final class FeaturesJob {
     try {
       eventCounts.count();
       activeDates.count();
-      activity.unpersist();
       Dataset<Row> userFeatures =
           UserFeatures.compute(date, features.windows(), eventCounts, activeDates, totalsOfDay,
               warehouse.read(TableNames.USER_TRAITS), accounts, settings.userTraits());
@@ -110,9 +109,10 @@ public final class FeaturesJob {
           () -> written[0] = warehouse.replaceDate(TableNames.USER_FEATURES, userFeatures, "as_of_date", date, true),
           () -> written[1] = warehouse.replaceDate(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date", date, true)));
     } finally {
-      activity.unpersist();
+      // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.
       eventCounts.unpersist();
       activeDates.unpersist();
+      activity.unpersist();
       accounts.unpersist();
     }
     FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
