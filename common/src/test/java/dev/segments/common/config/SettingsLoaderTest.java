@@ -65,6 +65,16 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void generatedMethodsStayWithinWhatHotSpotCompilesByDefault() {
+    // 8000 bytes is HotSpot's HugeMethodLimit: a larger generated method would run interpreted.
+    Settings defaults = SettingsLoader.load(Optional.empty(), Map.of());
+    assertEquals("8000", defaults.spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
+    Settings overridden =
+        SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.hugeMethodLimit\"", "65535"));
+    assertEquals("65535", overridden.spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
+  }
+
+  @Test
   void badValueNamesKeyValueFileAndWhatIsValid() throws IOException {
     Path f = file("input.format = csv\n");
     InvalidConfigException e = invalid(Optional.of(f), Map.of());
