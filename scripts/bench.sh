@@ -28,12 +28,13 @@
 # history loads and the priming of P3's warehouse), each run on its own fresh warehouse: so each
 # ratio compares the work of two runs, not two JVM warm-ups, which in a fresh JVM are most of a
 # run at this scale and the same for a nightly run and a full recompute (docs/benchmarks.md).
-# --cold-runs N (default 1, 0 to skip) then times a nightly run and a full recompute in fresh
-# JVMs, as spark-submit runs them, reported beside P1 and P6 (not in the CSV).
+# --cold-runs N (default 0: none) then times N nightly runs and full recomputes in fresh JVMs, as
+# spark-submit runs them, reported beside P1 and P6 (not in the CSV); each pair adds ~4 min at the
+# default scale.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes 19.5-21 min on the machine of sessions 8-10 (2 cores), ~16 min of it in the
-# one JVM (docs/benchmarks.md).
+# The default scale takes ~15.5 min on the machine of sessions 8-11 (2 cores), ~19.3 min with
+# --cold-runs 1 (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,7 +43,7 @@ cd "$root"
 scale=300000
 per_user_day=8
 runs=3
-cold_runs=1
+cold_runs=0
 csv="$root/docs/benchmarks.csv"
 out="$root/work/bench"
 while [[ $# -gt 0 ]]; do
