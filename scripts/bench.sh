@@ -33,7 +33,7 @@
 # default scale.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~15.5 min on the machine of sessions 8-11 (2 cores), ~19.3 min with
+# The default scale takes ~16 min on the machine of sessions 8-11 (2 cores), ~19.3 min with
 # --cold-runs 1 (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
