@@ -14,6 +14,7 @@ import dev.segments.jobs.cli.SegmentsCommand;
 import dev.segments.jobs.cli.ValidateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
 import dev.segments.jobs.cli.StagesCommand;
+import dev.segments.jobs.cli.TablesCommand;
 import dev.segments.jobs.cli.StepsCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ValidateCommand.class,
       PreviewCommand.class,
       StagesCommand.class,
+      TablesCommand.class,
       RunCommand.class,
       SummaryCommand.class,
       CompareCommand.class,

@@ -1,14 +1,23 @@
 package dev.segments.common.tables;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.Await;
+import scala.concurrent.duration.Duration;
 
 /**
  * The Delta tables under one warehouse root: where each lives, reading them, and the one way we
@@ -22,7 +31,6 @@ public final class Warehouse {
   private final Optional<String> catalogDatabase;
   private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.Map<String, Boolean> hiveLayout = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
     this.spark = spark;
@@ -69,130 +77,131 @@ public final class Warehouse {
   }
 
   /**
-   * Replaces the rows matching {@code replaceWhere} with {@code rows} in one commit (creating the
-   * table on first write). Every row of {@code rows} must match the predicate; the predicate is
-   * written by us from dates, never from user input.
+   * Replaces the given dates of a table written by {@link WriteMode#DATES_REPLACED} in one commit
+   * (creating the table on first write). When the table holds no row of those dates yet (the
+   * common case: the first run of a date) the commit is a plain append, which skips Delta's search
+   * for the files to remove; otherwise it is a {@code replaceWhere} overwrite of exactly those
+   * dates. Either way the table ends up the same. Returns the rows written.
    */
-  public long replace(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy) {
-    return write(table, rows, replaceWhere, partitionBy, true, false);
+  public long replaceDates(TableSpec table, Dataset<Row> rows, Collection<LocalDate> dates) {
+    return replaceDates(table, rows, dates, Optional.empty());
+  }
+
+  /** As {@link #replaceDates(TableSpec, Dataset, Collection)} for one date. */
+  public long replaceDate(TableSpec table, Dataset<Row> rows, LocalDate date) {
+    return replaceDates(table, rows, List.of(date), Optional.empty());
   }
 
   /**
-   * Replaces the rows of the given dates of a table partitioned by the date column {@code column}
-   * in one commit. When none of those dates has a partition folder yet (the common case: the
-   * first run of a date) the commit is a plain append, which skips Delta's scan for the files to
-   * remove (about a second per commit on small tables, docs/benchmarks.md); otherwise, and on
-   * any table whose files do not live in partition folders, it is a {@code replaceWhere}
-   * overwrite of exactly those dates. Either way the table ends up the same. With {@code count}
-   * false the written row count is not read back from the Delta log (returns -1): one read less
-   * per commit, for the many small per-segment tables whose sizes are known anyway.
+   * As {@link #replaceDates(TableSpec, Dataset, Collection)}, and in the same commit removes every
+   * date before {@code dropBefore} (a snapshot table that keeps a number of days).
    */
-  public long replaceDates(String table, Dataset<Row> rows, String column, java.util.Collection<LocalDate> dates, boolean count) {
+  public long replaceDates(TableSpec table, Dataset<Row> rows, Collection<LocalDate> dates, Optional<LocalDate> dropBefore) {
+    expect(table, WriteMode.DATES_REPLACED);
     if (dates.isEmpty()) {
-      throw new IllegalArgumentException("replaceDates on " + table + " needs at least one date");
+      throw new IllegalArgumentException("replaceDates on " + table.name() + " needs at least one date");
     }
-    String where = dates.size() == 1
+    String column = table.partitionColumn().orElseThrow();
+    String where = datesPredicate(column, dates);
+    if (dropBefore.isPresent()) {
+      where = "(" + where + ") OR " + column + " < " + dateLiteral(dropBefore.get());
+    }
+    boolean append = dropBefore.isEmpty() && exists(table.name()) && !holdsRows(table.name(), datesPredicate(column, dates));
+    return write(table, rows, where, append);
+  }
+
+  /**
+   * Replaces the rows that the input day {@code date} brought to a table written by {@link
+   * WriteMode#ROWS_OF_RUN_REPLACED} (its run-date column = {@code date}) in one commit. For a table
+   * partitioned by a date column, {@code partitionsFrom} bounds where those rows can be (the run's
+   * rows lie in partitions {@code partitionsFrom .. date}), so Delta reads only those partitions.
+   */
+  public long replaceRunDate(TableSpec table, Dataset<Row> rows, LocalDate date, Optional<LocalDate> partitionsFrom) {
+    expect(table, WriteMode.ROWS_OF_RUN_REPLACED);
+    String where = table.runDateColumn().orElseThrow() + " = " + dateLiteral(date);
+    if (table.partitionColumn().isPresent() && partitionsFrom.isPresent()) {
+      String p = table.partitionColumn().get();
+      where = p + " >= " + dateLiteral(partitionsFrom.get()) + " AND " + p + " <= " + dateLiteral(date) + " AND " + where;
+    }
+    return write(table, rows, where, false);
+  }
+
+  /** Replaces the whole table in one commit, a table written by {@link WriteMode#WHOLE_TABLE}. */
+  public long overwrite(TableSpec table, Dataset<Row> rows) {
+    expect(table, WriteMode.WHOLE_TABLE);
+    return write(table, rows, null, false);
+  }
+
+  private static void expect(TableSpec table, WriteMode mode) {
+    if (table.writeMode() != mode) {
+      throw new IllegalArgumentException("Table " + table.name() + " is written as " + table.writeMode() + ", not " + mode);
+    }
+  }
+
+  private static String datesPredicate(String column, Collection<LocalDate> dates) {
+    return dates.size() == 1
         ? column + " = " + dateLiteral(dates.iterator().next())
-        : column + " IN (" + dates.stream().sorted().map(Warehouse::dateLiteral).collect(java.util.stream.Collectors.joining(", ")) + ")";
-    boolean append = exists(table) && datesAbsent(table, column, dates);
-    return write(table, rows, where, List.of(column), count, append);
+        : column + " IN (" + dates.stream().sorted().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")";
   }
 
-  /** As {@link #replaceDates(String, Dataset, String, java.util.Collection, boolean)} for one date. */
-  public long replaceDate(String table, Dataset<Row> rows, String column, LocalDate date, boolean count) {
-    return replaceDates(table, rows, column, List.of(date), count);
+  /**
+   * Whether the table's current version has a row matching a predicate on its partition column:
+   * Delta answers the count from its log (partition values and per-file row counts), reading no
+   * data file.
+   */
+  private boolean holdsRows(String table, String partitionPredicate) {
+    return spark.read().format("delta").load(path(table)).where(partitionPredicate).count() > 0;
   }
 
-  private long write(String table, Dataset<Row> rows, String replaceWhere, List<String> partitionBy, boolean count, boolean append) {
+  /**
+   * One commit: created (partitioned as the spec says), appended, replaced where {@code
+   * replaceWhere} (null: the whole table). The frame is checked against the spec first; the rows
+   * written are counted by the write itself (an observed metric), not read back from the log.
+   */
+  private long write(TableSpec table, Dataset<Row> rows, String replaceWhere, boolean append) {
     long start = System.nanoTime();
-    var writer = TableDocs.get().withComments(table, rows).write().format("delta");
+    table.check(rows.schema());
+    Observation observed = new Observation("rows written to " + table.name() + " " + System.nanoTime());
+    Dataset<Row> counted = table.withComments(rows).observe(observed, count(lit(1)).as("rows"));
+    var writer = counted.write().format("delta");
     String how;
-    if (append) {
+    if (replaceWhere == null) {
+      writer.mode("overwrite").option("overwriteSchema", "true").save(path(table.name()));
+      how = "whole table";
+    } else if (append) {
       // A trait column added to the config adds a column; older rows read it as null.
-      writer.mode("append").option("mergeSchema", "true").save(path(table));
+      writer.mode("append").option("mergeSchema", "true").save(path(table.name()));
       how = "appended, new dates";
-    } else if (exists(table)) {
-      writer
-          .mode("overwrite")
-          .option("replaceWhere", replaceWhere)
-          .option("mergeSchema", "true")
-          .save(path(table));
+    } else if (exists(table.name())) {
+      writer.mode("overwrite").option("replaceWhere", replaceWhere).option("mergeSchema", "true").save(path(table.name()));
       how = "replaced";
     } else {
-      writer.mode("overwrite").partitionBy(partitionBy.toArray(String[]::new)).save(path(table));
+      writer.mode("overwrite").partitionBy(table.partitionColumn().stream().toArray(String[]::new)).save(path(table.name()));
       how = "created";
     }
-    known.add(table);
-    long written = count ? rowsWrittenByLastCommit(table) : -1;
+    known.add(table.name());
+    long written = rowsOf(observed, table.name());
     register(table);
-    LOG.info("Wrote {} rows to {} ({}; {}) in {} ms", count ? written : "the", table, replaceWhere, how,
-        (System.nanoTime() - start) / 1_000_000);
+    LOG.info("Wrote {} rows to {} ({}; {}) in {} ms", written, table.name(), replaceWhere == null ? "all rows" : replaceWhere,
+        how, (System.nanoTime() - start) / 1_000_000);
     return written;
   }
 
-  /**
-   * True when no partition folder {@code column=date} exists for any of the dates, so no file of
-   * the table's current version holds them. Only trusted on tables that keep Hive-style partition
-   * folders (Delta writes random prefixes instead with column mapping or randomizeFilePrefixes).
-   * A folder that exists but whose files were all removed only costs the slower path.
-   */
-  private boolean datesAbsent(String table, String column, java.util.Collection<LocalDate> dates) {
-    if (!hivePartitionFolders(table, column)) {
-      return false;
-    }
+  /** The observed row count of a write that has finished (its metrics arrive with the job's end). */
+  private static long rowsOf(Observation observed, String table) {
     try {
-      org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(path(table));
-      org.apache.hadoop.fs.FileSystem fs = base.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      for (LocalDate d : dates) {
-        if (fs.exists(new org.apache.hadoop.fs.Path(base, column + "=" + d))) {
-          return false;
-        }
-      }
-      return true;
-    } catch (java.io.IOException e) {
-      LOG.warn("Could not list the partition folders of {} ({}); replacing instead of appending", table, e.toString());
-      return false;
+      Row metrics = Await.result(observed.future(), Duration.create(2, TimeUnit.MINUTES));
+      return metrics.getLong(0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting the rows written to " + table, e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("The write to " + table + " committed but reported no row count", e);
     }
   }
 
-  /**
-   * Whether the table's data files live under {@code column=value} folders at its root: its first
-   * partition column is {@code column} and its Delta properties keep Hive-style paths. Read from
-   * the snapshot the existence check just loaded (metadata only, no Spark job).
-   */
-  private boolean hivePartitionFolders(String table, String column) {
-    return hiveLayout.computeIfAbsent(table + "/" + column, k -> {
-      org.apache.spark.sql.delta.actions.Metadata metadata =
-          org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table)).unsafeVolatileSnapshot().metadata();
-      scala.collection.immutable.Seq<String> partitions = metadata.partitionColumns();
-      if (partitions.isEmpty() || !partitions.head().equals(column)) {
-        return false;
-      }
-      scala.collection.immutable.Map<String, String> props = metadata.configuration();
-      String randomize = props.contains("delta.randomizeFilePrefixes") ? props.apply("delta.randomizeFilePrefixes") : "false";
-      String mapping = props.contains("delta.columnMapping.mode") ? props.apply("delta.columnMapping.mode") : "none";
-      return !"true".equalsIgnoreCase(randomize) && "none".equalsIgnoreCase(mapping);
-    });
-  }
-
-  /** Replaces the whole table in one commit (small state tables rebuilt from their old version). */
-  public long overwrite(String table, Dataset<Row> rows) {
-    long start = System.nanoTime();
-    TableDocs.get().withComments(table, rows).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
-    long written = rowsWrittenByLastCommit(table);
-    register(table);
-    LOG.info("Wrote {} rows to {} (whole table) in {} ms", written, table, (System.nanoTime() - start) / 1_000_000);
-    return written;
-  }
-
-  /** Rows the table's latest commit wrote, from the Delta log (no data is scanned). */
-  private long rowsWrittenByLastCommit(String table) {
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operationMetrics").first();
-    scala.collection.Map<String, String> metrics = last.getMap(0);
-    return metrics == null || metrics.get("numOutputRows").isEmpty() ? 0 : Long.parseLong(metrics.get("numOutputRows").get());
-  }
-
-  private void register(String table) {
+  private void register(TableSpec spec) {
+    String table = spec.name();
     if (catalogDatabase.isEmpty() || !registered.add(table)) {
       return;
     }
@@ -205,10 +214,7 @@ public final class Warehouse {
     // Column comments travel in the Delta schema (withComments); the table's comment is set once,
     // when the table enters the catalog (one metadata commit).
     spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION " + sqlString(path(table)));
-    java.util.Optional<String> comment = TableDocs.get().tableComment(table);
-    if (comment.isPresent()) {
-      spark.sql("COMMENT ON TABLE " + name + " IS " + sqlString(comment.get()));
-    }
+    spark.sql("COMMENT ON TABLE " + name + " IS " + sqlString(spec.comment()));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.segments.common.config.FeatureSettings;
 import dev.segments.common.config.Settings;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import java.sql.Date;
@@ -71,13 +72,11 @@ public final class FeaturesJob {
     Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships);
     Dataset<Row> totals = totalsOf(date, events);
     LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
-    String totalsWhere =
-        "as_of_date = " + Warehouse.dateLiteral(date) + " OR as_of_date < " + Warehouse.dateLiteral(oldestKept);
     warehouse.writeConcurrently(List.of(
-        () -> warehouse.replaceDates(TableNames.USER_DAILY_ACTIVITY, rollup, "activity_date", touched, true),
-        () -> warehouse.replace(TableNames.USER_EVENT_TOTALS,
+        () -> warehouse.replaceDates(TableCatalog.USER_DAILY_ACTIVITY, rollup, touched),
+        () -> warehouse.replaceDates(TableCatalog.USER_EVENT_TOTALS,
             totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
-            totalsWhere, List.of("as_of_date"))));
+            List.of(date), Optional.of(oldestKept))));
 
     // 2. Snapshots of D from the rollups.
     Dataset<Row> totalsOfDay =
@@ -106,8 +105,8 @@ public final class FeaturesJob {
           AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), eventCounts, activeDates,
               totalsOfDay, warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
       warehouse.writeConcurrently(List.of(
-          () -> written[0] = warehouse.replaceDate(TableNames.USER_FEATURES, userFeatures, "as_of_date", date, true),
-          () -> written[1] = warehouse.replaceDate(TableNames.ACCOUNT_FEATURES, accountFeatures, "as_of_date", date, true)));
+          () -> written[0] = warehouse.replaceDate(TableCatalog.USER_FEATURES, userFeatures, date),
+          () -> written[1] = warehouse.replaceDate(TableCatalog.ACCOUNT_FEATURES, accountFeatures, date)));
     } finally {
       // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.
       eventCounts.unpersist();

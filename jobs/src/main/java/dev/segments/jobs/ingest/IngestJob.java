@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.InputSettings;
 import dev.segments.common.config.Settings;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -195,7 +197,6 @@ public final class IngestJob {
 
   private void write(LocalDate date, Dataset<Row> marked, IngestSummary summary) {
     Date day = Date.valueOf(date);
-    String dayLiteral = Warehouse.dateLiteral(date);
     Dataset<Row> acceptedEvents = accepted(marked);
     Dataset<Row> events =
         acceptedEvents
@@ -233,16 +234,13 @@ public final class IngestJob {
             Traits.latest(groups, "account_id"), "account_id", settings.accountTraits());
 
     // Independent tables, written side by side; ingest_runs last: it marks the day as ingested.
-    String eventsWhere =
-        "event_date >= " + Warehouse.dateLiteral(date.minusDays(settings.ingest().lookbackDays()))
-            + " AND event_date <= " + dayLiteral + " AND ingest_date = " + dayLiteral;
     warehouse.writeConcurrently(List.of(
-        () -> warehouse.replace(TableNames.EVENTS, events, eventsWhere, List.of("event_date")),
-        () -> warehouse.replaceDate(TableNames.EVENTS_REJECTED, rejected, "ingest_date", date, true),
-        () -> warehouse.replace(TableNames.MEMBERSHIPS, memberships, "ingest_date = " + dayLiteral, List.of()),
-        () -> warehouse.overwrite(TableNames.USER_TRAITS, userTraits),
-        () -> warehouse.overwrite(TableNames.ACCOUNT_TRAITS, accountTraits)));
-    warehouse.replace(TableNames.INGEST_RUNS, summaryRow(summary), "ingest_date = " + dayLiteral, List.of());
+        () -> warehouse.replaceRunDate(TableCatalog.EVENTS, events, date, Optional.of(date.minusDays(settings.ingest().lookbackDays()))),
+        () -> warehouse.replaceDate(TableCatalog.EVENTS_REJECTED, rejected, date),
+        () -> warehouse.replaceRunDate(TableCatalog.MEMBERSHIPS, memberships, date, Optional.empty()),
+        () -> warehouse.overwrite(TableCatalog.USER_TRAITS, userTraits),
+        () -> warehouse.overwrite(TableCatalog.ACCOUNT_TRAITS, accountTraits)));
+    warehouse.replaceRunDate(TableCatalog.INGEST_RUNS, summaryRow(summary), date, Optional.empty());
   }
 
   static final StructType RUN_SCHEMA =

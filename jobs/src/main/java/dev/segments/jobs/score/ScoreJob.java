@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.Workspace;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import java.sql.Date;
@@ -106,9 +107,9 @@ public final class ScoreJob {
       Dataset<Row> u = users;
       Dataset<Row> a = accounts;
       warehouse.writeConcurrently(List.of(
-          () -> warehouse.replaceDate(TableNames.USER_SCORES, u, "as_of_date", date, true),
-          () -> warehouse.replaceDate(TableNames.ACCOUNT_SCORES, a, "as_of_date", date, true),
-          () -> warehouse.replaceDate(TableNames.SEGMENT_THRESHOLDS, thresholdRows, "as_of_date", date, true)));
+          () -> warehouse.replaceDate(TableCatalog.USER_SCORES, u, date),
+          () -> warehouse.replaceDate(TableCatalog.ACCOUNT_SCORES, a, date),
+          () -> warehouse.replaceDate(TableCatalog.SEGMENT_THRESHOLDS, thresholdRows, date)));
       ScoreSummary summary = new ScoreSummary(date, summaries);
       LOG.info("{}", summary.render().trim());
       return summary;

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.segments.common.config.Settings;
 import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentLoader;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import java.nio.charset.StandardCharsets;
@@ -129,21 +130,21 @@ public final class SegmentsStage {
       Dataset<Row> definitions = spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
 
       List<Runnable> writes = new ArrayList<>();
-      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_MEMBERS,
-          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), "as_of_date", date, true));
-      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_CHANGES, changes, "as_of_date", date, true));
-      writes.add(() -> warehouse.replaceDate(TableNames.SEGMENT_SIZES, sizes, "as_of_date", date, true));
-      writes.add(() -> warehouse.overwrite(TableNames.SEGMENT_DEFINITIONS, definitions));
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_MEMBERS,
+          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), date));
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
+      writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
       // One table per segment, read back from segment_members (a plain partition scan: small
       // tasks, and the same rows as the long table by construction).
       Dataset<Row> written = warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
       List<Runnable> perSegment = new ArrayList<>();
       for (SegmentDefinition d : defs) {
-        perSegment.add(() -> warehouse.replaceDate(TableNames.segment(d.id()),
+        perSegment.add(() -> warehouse.replaceDate(TableCatalog.segment(d.id(), d.entity().idColumn()),
             written.where(col("segment_id").equalTo(d.id()))
                 .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
-            "as_of_date", date, false));
+            date));
       }
       long writesBegan = System.nanoTime();
       warehouse.writeConcurrently(perSegment);

@@ -83,7 +83,7 @@ class ReadersTest {
         assertTrue(c.description() != null && !c.description().isBlank(), table + "." + c.name() + " has a comment");
       }
     }
-    // A few, word for word from docs/tables.md (markdown removed).
+    // A few, word for word from the table catalog (markdown removed; docs/tables.md is its rendering).
     Map<String, String> columns = new HashMap<>();
     for (Column c : spark.catalog().listColumns(DB, "events").collectAsList()) {
       columns.put(c.name(), c.description());
@@ -96,7 +96,7 @@ class ReadersTest {
     }
     assertEquals("days with at least one track event in the window", columns.get("active_days_7d"));
     assertEquals("configured user traits (trait role)", columns.get("role"));
-    assertEquals("Every membership of every segment in one long table, per as_of_date (partition).",
+    assertEquals("Every membership of every segment in one long table, per as_of_date.",
         spark.catalog().getTable(DB, "segment_members").description());
     assertTrue(spark.catalog().getTable(DB, "segment_all_users").description().startsWith("One table per segment"));
     assertFalse(spark.catalog().listColumns(DB, "segment_all_users").collectAsList().isEmpty());
