@@ -2,27 +2,31 @@
 
 Install (README, "Schedule with Airflow"): copy this file and segments_stages.json into the
 DAGs folder, install apache-airflow-providers-apache-spark, create a Spark connection
-(default id spark_default) pointing at the cluster, and set the Airflow Variables below.
-Only the run date ({{ ds }}) and the environment are passed; every other setting comes from
-the deployment's HOCON file (--config).
+(default id spark_default, or the id in the environment variable SEGMENTS_SPARK_CONN_ID of the
+scheduler and workers) pointing at the cluster, and set the Airflow Variables segments_app_jar
+and segments_config. Only the run date ({{ ds }}) and the config file are passed; every other
+setting comes from the deployment's HOCON file (--config).
+
+The Variables are read by templates when a task runs, not when the scheduler parses this file
+(a Variable.get at the top level is a metadata-database query on every parse).
 """
 import json
 import os
 from datetime import datetime, timedelta
 
 from airflow import DAG
-from airflow.models import Variable
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-# The stage order is the pipeline's own (dev.segments.jobs.pipeline.Stage), written to
+# The stage order is the pipeline's own (dev.segments.jobs.pipeline.Stages), written to
 # segments_stages.json by `scripts/segments stages --json`; it is not repeated here.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "segments_stages.json")) as f:
     STAGES = json.load(f)["stages"]
 
-APP_JAR = Variable.get("segments_app_jar", default_var="/opt/segments/segments-jobs-app.jar")
-CONFIG = Variable.get("segments_config", default_var="/opt/segments/application.conf")
-ENVIRONMENT = Variable.get("segments_environment", default_var="prod")
-CONN_ID = Variable.get("segments_spark_conn_id", default_var="spark_default")
+# Rendered at run time (application and application_args are template fields of the operator).
+APP_JAR = "{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}"
+CONFIG = "{{ var.value.get('segments_config', '/opt/segments/application.conf') }}"
+# conn_id is not a template field: an environment variable costs no database query at parse time.
+CONN_ID = os.environ.get("SEGMENTS_SPARK_CONN_ID", "spark_default")
 
 default_args = {
     "owner": "data",
@@ -52,7 +56,6 @@ with DAG(
             java_class="dev.segments.jobs.Main",
             name=f"segments-{stage}-{{{{ ds }}}}",
             application_args=[stage, "--date", "{{ ds }}", "--config", CONFIG],
-            env_vars={"SEGMENTS_ENVIRONMENT": ENVIRONMENT},
         )
         if previous is not None:
             previous >> task

@@ -1,19 +1,17 @@
 package dev.segments.jobs;
 
-import dev.segments.common.config.InvalidConfigException;
+import dev.segments.common.UserError;
 import dev.segments.jobs.cli.BenchCopyCommand;
 import dev.segments.jobs.cli.BenchDuckDbCommand;
 import dev.segments.jobs.cli.BenchGroupByCommand;
 import dev.segments.jobs.cli.CompareCommand;
-import dev.segments.jobs.cli.FeaturesCommand;
 import dev.segments.jobs.cli.GenerateCommand;
-import dev.segments.jobs.cli.IngestCommand;
 import dev.segments.jobs.cli.RunCommand;
-import dev.segments.jobs.cli.ScoreCommand;
-import dev.segments.jobs.cli.SegmentsCommand;
 import dev.segments.jobs.cli.ValidateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
+import dev.segments.jobs.cli.StageCommand;
 import dev.segments.jobs.cli.StagesCommand;
+import dev.segments.jobs.pipeline.Stages;
 import dev.segments.jobs.cli.TablesCommand;
 import dev.segments.jobs.cli.StepsCommand;
 import dev.segments.jobs.cli.SummaryCommand;
@@ -32,13 +30,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "segments",
     mixinStandardHelpOptions = true,
     version = "segments 0.1.0",
-    description = "Product events to user and account features, scores and segments, as Delta tables.",
-    subcommands = {
-      GenerateCommand.class,
-      IngestCommand.class,
-      FeaturesCommand.class,
-      ScoreCommand.class,
-      SegmentsCommand.class,
+    description = "Product events to user and account features, scores and segments, as Delta tables.")
+public final class Main implements Runnable {
+  /** The subcommands after {@code generate} and the stages, in the order --help lists them. */
+  private static final Class<?>[] COMMANDS = {
       ValidateCommand.class,
       PreviewCommand.class,
       StagesCommand.class,
@@ -50,8 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
       BenchDuckDbCommand.class,
       BenchCopyCommand.class,
       StepsCommand.class
-    })
-public final class Main implements Runnable {
+  };
 
   @Spec CommandSpec spec;
 
@@ -64,25 +58,38 @@ public final class Main implements Runnable {
     System.exit(execute(args));
   }
 
+  /** The command line: generate, one command per stage of the registry, then the others. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand(new GenerateCommand());
+    Stages.ALL.forEach(stage -> cli.addSubcommand(stage.name(), StageCommand.of(stage)));
+    for (Class<?> c : COMMANDS) {
+      cli.addSubcommand(c);
+    }
+    return cli;
+  }
+
   /** Runs a command line; returns the exit code (0 ok, 1 failed, 2 bad usage). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
+    CommandLine cli = commandLine();
+    cli.setExecutionExceptionHandler(errors());
+    return cli.execute(args);
+  }
+
+  /** How a failed command ends: a user error as one line, anything else with its stack trace; exit 1. */
+  public static CommandLine.IExecutionExceptionHandler errors() {
+    return (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          if (e instanceof InvalidConfigException
-              || e instanceof dev.segments.jobs.segments.InvalidSegmentsException
-              || e instanceof IllegalStateException
-              || e instanceof IllegalArgumentException) {
-            // Expected failures: the message says what and how to fix it.
+          if (e instanceof UserError) {
+            // The project's own user-facing failures: the message says what and how to fix it.
             err.println("segments " + commandLine.getCommandName() + " failed: " + e.getMessage());
           } else {
+            // Anything else (a bug, Spark's or Delta's internal errors): the whole stack trace.
             err.println("segments " + commandLine.getCommandName() + " failed:");
             e.printStackTrace(err);
           }
           err.flush();
           return 1;
-        });
-    return cli.execute(args);
+        };
   }
 }

@@ -48,4 +48,27 @@ public record SparkSettings(String master, Map<String, String> conf, GeneratedCo
   public SparkSettings {
     conf = Map.copyOf(conf);
   }
+
+  /** What a log line shows in place of a secret's value. */
+  public static final String REDACTED = "*** (redacted)";
+
+  /**
+   * Whether a Spark or Hadoop key holds a secret: object-store keys ({@code fs.s3a.access.key},
+   * {@code fs.azure.account.key.*}, {@code fs.gs.auth.*}), passwords, tokens, credentials.
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("secret") || k.contains("password") || k.contains("token") || k.contains("credential")
+        || k.contains("passphrase") || k.contains("private") || k.contains("signature")
+        || (k.startsWith("fs.") || k.startsWith("spark.hadoop.fs.")) && (k.contains("key") || k.contains("auth"));
+  }
+
+  /** The settings with every secret's value redacted: what the log shows. */
+  @Override
+  public String toString() {
+    java.util.TreeMap<String, String> shown = new java.util.TreeMap<>();
+    conf.forEach((k, v) -> shown.put(k, isSecret(k) ? REDACTED : v));
+    return "SparkSettings[master=" + master + ", conf=" + shown + ", generatedCode=" + generatedCode
+        + ", generatedCodeMinBytes=" + generatedCodeMinBytes + "]";
+  }
 }

@@ -1,5 +1,6 @@
 package dev.segments.common.tables;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
@@ -31,6 +32,7 @@ public final class Warehouse {
   private final Optional<String> catalogDatabase;
   private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
     this.spark = spark;
@@ -61,7 +63,7 @@ public final class Warehouse {
   /** The table's current rows; fails naming the table and the stage to run if it is missing. */
   public Dataset<Row> read(String table) {
     if (!exists(table)) {
-      throw new IllegalStateException(
+      throw new UserError(
           "Cannot read table "
               + table
               + ": there is no Delta table at "
@@ -180,11 +182,24 @@ public final class Warehouse {
       how = "created";
     }
     known.add(table.name());
-    long written = rowsOf(observed, table.name());
+    long count = rowsOf(observed, table.name());
+    written.merge(table.name(), count, Long::sum);
     register(table);
-    LOG.info("Wrote {} rows to {} ({}; {}) in {} ms", written, table.name(), replaceWhere == null ? "all rows" : replaceWhere,
+    LOG.info("Wrote {} rows to {} ({}; {}) in {} ms", count, table.name(), replaceWhere == null ? "all rows" : replaceWhere,
         how, (System.nanoTime() - start) / 1_000_000);
-    return written;
+    return count;
+  }
+
+  /** Rows written per table since the last call (what one stage wrote, for its result). */
+  public java.util.Map<String, Long> takeWritten() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (String table : List.copyOf(written.keySet())) {
+      Long n = written.remove(table);
+      if (n != null) {
+        out.put(table, n);
+      }
+    }
+    return out;
   }
 
   /** The observed row count of a write that has finished (its metrics arrive with the job's end). */

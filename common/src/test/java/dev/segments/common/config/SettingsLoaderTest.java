@@ -1,6 +1,7 @@
 package dev.segments.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,5 +188,24 @@ class SettingsLoaderTest {
     assertEquals("created_at", SettingsLoader.snakeCase("createdAt"));
     assertEquals("plan_name", SettingsLoader.snakeCase("Plan Name"));
     assertEquals("mrr_usd", SettingsLoader.snakeCase("mrr-usd"));
+  }
+
+  @Test
+  void secretsInSparkSettingsAreRedactedInTheLoggedSettings() {
+    Settings s = SettingsLoader.load(Optional.empty(), Map.of(
+        "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"", "s3-secret-value",
+        "spark.conf.\"spark.hadoop.fs.s3a.access.key\"", "AKIA-access-value",
+        "spark.conf.\"fs.azure.account.key.acct.dfs.core.windows.net\"", "azure-key-value",
+        "spark.conf.\"spark.ssl.keyStorePassword\"", "store-password-value",
+        "spark.conf.\"spark.databricks.token\"", "token-value",
+        "spark.conf.\"spark.sql.shuffle.partitions\"", "64"));
+    String logged = s.toString();
+    for (String secret : List.of("s3-secret-value", "AKIA-access-value", "azure-key-value", "store-password-value", "token-value")) {
+      assertFalse(logged.contains(secret), secret + " in " + logged);
+    }
+    assertTrue(logged.contains("spark.hadoop.fs.s3a.secret.key=" + SparkSettings.REDACTED), logged);
+    assertTrue(logged.contains("spark.sql.shuffle.partitions=64"), logged);
+    // The values themselves still reach Spark.
+    assertEquals("s3-secret-value", s.spark().conf().get("spark.hadoop.fs.s3a.secret.key"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.segments.jobs.check;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
@@ -82,7 +83,7 @@ public final class WarehouseComparison {
   /** The Delta tables (folders holding a {@code _delta_log}) directly under a local root. */
   public static List<String> tables(Path root) {
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("Not a folder: " + root);
+      throw new UserError("Not a folder: " + root);
     }
     try (Stream<Path> children = Files.list(root)) {
       return children.filter(p -> Files.isDirectory(p.resolve("_delta_log")))

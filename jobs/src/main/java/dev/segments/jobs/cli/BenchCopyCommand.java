@@ -1,5 +1,6 @@
 package dev.segments.jobs.cli;
 
+import dev.segments.common.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,10 +33,10 @@ public final class BenchCopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (!Files.isDirectory(from)) {
-      throw new IllegalArgumentException("Cannot copy " + from + ": not a folder");
+      throw new UserError("Cannot copy " + from + ": not a folder");
     }
     if (Files.exists(to)) {
-      throw new IllegalArgumentException("Cannot copy " + from + " to " + to + ": the target exists (remove it first)");
+      throw new UserError("Cannot copy " + from + " to " + to + ": the target exists (remove it first)");
     }
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(from)) {

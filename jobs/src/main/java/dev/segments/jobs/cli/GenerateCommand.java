@@ -1,5 +1,6 @@
 package dev.segments.jobs.cli;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.InputSettings.InputFormat;
 import dev.segments.common.config.Settings;
 import dev.segments.jobs.generate.GeneratorSpec;
@@ -69,7 +70,7 @@ public final class GenerateCommand implements Callable<Integer> {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "json" -> InputFormat.JSON;
       case "parquet" -> InputFormat.PARQUET;
-      default -> throw new IllegalArgumentException("Cannot generate: --format must be json or parquet, got '" + value + "'");
+      default -> throw new UserError("Cannot generate: --format must be json or parquet, got '" + value + "'");
     };
   }
 }

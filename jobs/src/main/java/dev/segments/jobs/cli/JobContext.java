@@ -3,6 +3,7 @@ package dev.segments.jobs.cli;
 import dev.segments.common.config.Settings;
 import dev.segments.common.spark.SparkSessions;
 import dev.segments.jobs.pipeline.Pipeline;
+import dev.segments.jobs.pipeline.StageContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class JobContext implements AutoCloseable {
     Settings settings = options.load();
     LOG.info("Settings: {}", settings);
     if (validateSegments) {
-      dev.segments.jobs.segments.SegmentsStage.definitions(settings);
+      dev.segments.jobs.segments.SegmentsJob.definitions(settings);
     }
     boolean existing = SparkSessions.existing().isPresent();
     SparkSession spark = SparkSessions.create(appName, settings.spark());
@@ -53,7 +54,7 @@ public final class JobContext implements AutoCloseable {
   }
 
   public Pipeline pipeline() {
-    return new Pipeline(spark, settings);
+    return new Pipeline(new StageContext(spark, settings));
   }
 
   @Override

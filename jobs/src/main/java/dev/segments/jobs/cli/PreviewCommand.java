@@ -1,12 +1,13 @@
 package dev.segments.jobs.cli;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 
 import dev.segments.common.config.Settings;
 import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentLoader;
 import dev.segments.jobs.segments.InvalidSegmentsException;
-import dev.segments.jobs.segments.SegmentsJob;
+import dev.segments.jobs.segments.SegmentsEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -61,12 +62,12 @@ public final class PreviewCommand implements Callable<Integer> {
       }
       all.addAll(configured.segments());
       if (all.stream().noneMatch(d -> d.id().equals(segment))) {
-        throw new IllegalArgumentException("No segment '" + segment + "' (segments validate lists them; or give a .conf file)");
+        throw new UserError("No segment '" + segment + "' (segments validate lists them; or give a .conf file)");
       }
       wanted.add(segment);
     }
     try (JobContext ctx = JobContext.open(config, "segments preview " + segment)) {
-      SegmentsJob job = new SegmentsJob(ctx.spark(), settings, ctx.pipeline().warehouse());
+      SegmentsEvaluator job = new SegmentsEvaluator(ctx.spark(), settings, ctx.pipeline().warehouse());
       Dataset<Row> members = job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
       for (String id : wanted) {
         Dataset<Row> one = members.where(col("segment_id").equalTo(id));

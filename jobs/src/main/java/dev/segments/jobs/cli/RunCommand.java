@@ -1,6 +1,7 @@
 package dev.segments.jobs.cli;
 
 import dev.segments.jobs.pipeline.Stage;
+import dev.segments.jobs.pipeline.Stages;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,9 +48,10 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     LocalDate from = dates.date != null ? dates.date : dates.range.from;
     LocalDate to = dates.date != null ? dates.date : dates.range.to;
-    List<Stage> selected = Stage.parse(stages);
-    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to, selected.contains(Stage.SEGMENTS))) {
-      System.out.println("stages: " + String.join(" -> ", selected.stream().map(Stage::command).toList()));
+    List<Stage> selected = Stages.parse(stages);
+    boolean definitions = selected.stream().anyMatch(Stage::needsSegmentDefinitions);
+    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to, definitions)) {
+      System.out.println("stages: " + String.join(" -> ", selected.stream().map(Stage::name).toList()));
       ctx.pipeline().run(from, to, selected, System.out);
     }
     return 0;

@@ -1,8 +1,7 @@
 package dev.segments.jobs.cli;
 
-import dev.segments.jobs.pipeline.Stage;
+import dev.segments.jobs.pipeline.Stages;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,13 +18,13 @@ public final class StagesCommand implements Callable<Integer> {
     if (json) {
       System.out.println(json());
     } else {
-      Stage.commands().forEach(System.out::println);
+      Stages.names().forEach(System.out::println);
     }
     return 0;
   }
 
   /** {"stages": ["ingest", ...]}. */
   public static String json() {
-    return "{\"stages\": [" + Stage.commands().stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")) + "]}";
+    return Stages.json();
   }
 }

@@ -1,5 +1,6 @@
 package dev.segments.jobs.cli;
 
+import dev.segments.common.UserError;
 import dev.segments.jobs.Main;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class StepsCommand implements Callable<Integer> {
     List<List<String>> steps = split(words);
     for (List<String> step : steps) {
       if (step.isEmpty() || step.get(0).equals("steps")) {
-        throw new IllegalArgumentException("Cannot run steps: each step is a subcommand (not steps) with its options, got "
+        throw new UserError("Cannot run steps: each step is a subcommand (not steps) with its options, got "
             + steps);
       }
     }

@@ -1,5 +1,6 @@
 package dev.segments.jobs.features;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -9,6 +10,8 @@ import dev.segments.common.config.Settings;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.StageSummary;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -43,14 +46,16 @@ public final class FeaturesJob {
   private final Settings settings;
   private final Warehouse warehouse;
 
-  public FeaturesJob(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public FeaturesJob(StageContext context) {
+    this.spark = context.spark();
+    this.settings = context.settings();
+    this.warehouse = context.warehouse();
   }
 
   /** Counts of what was written, for the console. */
-  public record FeaturesSummary(LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts) {
+  public record FeaturesSummary(LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts)
+      implements StageSummary {
+    @Override
     public String render() {
       return String.format("features %s: %,d users, %,d accounts; daily rollup recomputed for %s%n",
           asOf, users, accounts, recomputedDays);
@@ -58,7 +63,6 @@ public final class FeaturesJob {
   }
 
   public FeaturesSummary run(LocalDate date) {
-    spark.sparkContext().setJobGroup("features " + date, "segments features --date " + date, false);
     FeatureSettings features = settings.features();
     Date day = Date.valueOf(date);
     TreeSet<LocalDate> touched = touchedDates(date);
@@ -115,7 +119,6 @@ public final class FeaturesJob {
       accounts.unpersist();
     }
     FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
-    LOG.info("{}", summary.render().trim());
     return summary;
   }
 
@@ -159,8 +162,8 @@ public final class FeaturesJob {
     return touched;
   }
 
-  private static IllegalStateException notIngested(LocalDate date) {
-    return new IllegalStateException(
+  private static UserError notIngested(LocalDate date) {
+    return new UserError(
         "Cannot build features for " + date + ": ingest has not run for that date (run segments ingest --date "
             + date + " first, or segments run --date " + date + ")");
   }

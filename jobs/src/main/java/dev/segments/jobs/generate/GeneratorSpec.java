@@ -1,5 +1,6 @@
 package dev.segments.jobs.generate;
 
+import dev.segments.common.UserError;
 import java.time.LocalDate;
 
 /**
@@ -19,20 +20,20 @@ public record GeneratorSpec(
 
   public GeneratorSpec {
     if (days < 1) {
-      throw new IllegalArgumentException("Cannot generate: --days must be at least 1, got " + days);
+      throw new UserError("Cannot generate: --days must be at least 1, got " + days);
     }
     if (users < 1 || accounts < 1) {
-      throw new IllegalArgumentException("Cannot generate: --users and --accounts must be at least 1, got "
+      throw new UserError("Cannot generate: --users and --accounts must be at least 1, got "
           + users + " and " + accounts);
     }
     if (eventsPerUserDay <= 0) {
-      throw new IllegalArgumentException("Cannot generate: --events-per-user-day must be positive, got " + eventsPerUserDay);
+      throw new UserError("Cannot generate: --events-per-user-day must be positive, got " + eventsPerUserDay);
     }
     if (badRowRate < 0 || badRowRate > 0.5) {
-      throw new IllegalArgumentException("Cannot generate: --bad-row-rate must be between 0 and 0.5, got " + badRowRate);
+      throw new UserError("Cannot generate: --bad-row-rate must be between 0 and 0.5, got " + badRowRate);
     }
     if (filesPerDay < 1) {
-      throw new IllegalArgumentException("Cannot generate: --files-per-day must be at least 1, got " + filesPerDay);
+      throw new UserError("Cannot generate: --files-per-day must be at least 1, got " + filesPerDay);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.segments.jobs.generate;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.hash;
@@ -103,7 +104,7 @@ public final class SampleDataGenerator {
       }
       FileStatus[] children = fs.listStatus(path);
       if (children.length > 0 && !fs.exists(new Path(path, MARKER))) {
-        throw new IllegalStateException(
+        throw new UserError(
             "Cannot generate into " + output + ": the folder holds files that segments generate did not write"
                 + " (choose an empty folder with --output, or remove it)");
       }

@@ -1,5 +1,6 @@
 package dev.segments.jobs.ingest;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -9,6 +10,8 @@ import dev.segments.common.config.Settings;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.StageSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -57,10 +60,10 @@ public final class IngestJob {
   private final Settings settings;
   private final Warehouse warehouse;
 
-  public IngestJob(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public IngestJob(StageContext context) {
+    this.spark = context.spark();
+    this.settings = context.settings();
+    this.warehouse = context.warehouse();
   }
 
   /** The folder holding day D's raw input. */
@@ -70,7 +73,6 @@ public final class IngestJob {
   }
 
   public IngestSummary run(LocalDate date) {
-    spark.sparkContext().setJobGroup("ingest " + date, "segments ingest --date " + date, false);
     int lookback = settings.ingest().lookbackDays();
     Dataset<Row> parsed = readInput(date);
     // The classified rows are cached once; duplicates are found by shuffling message ids only,
@@ -95,7 +97,6 @@ public final class IngestJob {
                 + " + rejected " + summary.rejected() + "); nothing was written (this is a bug: report it)");
       }
       write(date, marked, summary);
-      LOG.info("{}", summary.render().trim());
       return summary;
     } finally {
       if (marked != null) {
@@ -110,7 +111,7 @@ public final class IngestJob {
     String folder = inputFolder(input.path(), date);
     if (!folderExists(folder)) {
       if (!input.allowMissingDay()) {
-        throw new IllegalStateException(
+        throw new UserError(
             "Cannot ingest " + date + ": no input folder " + folder
                 + " (check input.path and the date, or set input.allow-missing-day = true to ingest an empty day)");
       }

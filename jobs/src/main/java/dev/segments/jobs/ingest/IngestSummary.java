@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.segments.jobs.pipeline.StageSummary;
 
 /**
  * What one ingest run did. {@code read = accepted + duplicates + rejected} always holds (the job
@@ -18,7 +19,8 @@ public record IngestSummary(
     long duplicates,
     long rejected,
     Map<String, Long> rejectedByReason,
-    List<LocalDate> touchedDates) {
+    List<LocalDate> touchedDates)
+    implements StageSummary {
 
   public IngestSummary {
     rejectedByReason = Map.copyOf(rejectedByReason);
@@ -29,7 +31,13 @@ public record IngestSummary(
     return read == accepted + duplicates + rejected;
   }
 
-  /** A few lines for the console and the log. */
+  @Override
+  public Map<String, Long> rowsRead() {
+    return Map.of("input", read);
+  }
+
+  /** A few lines for the console. */
+  @Override
   public String render() {
     StringBuilder out = new StringBuilder();
     out.append(String.format(

@@ -1,18 +1,23 @@
 package dev.segments.jobs.pipeline;
 
-import dev.segments.common.config.SparkSettings;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.segments.common.config.Settings;
-import dev.segments.common.tables.TableNames;
+import dev.segments.common.config.SparkSettings;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.ingest.IngestJob;
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,20 +28,16 @@ import org.slf4j.LoggerFactory;
  * it saves on a small day: measured on 2 cores, a nightly run of 895 events took 52 s interpreted
  * against 70 s with generated code, while a full recompute of 2.8 million events took 168 s
  * interpreted against 136 s (docs/benchmarks.md). With {@code auto}, a stage runs interpreted when
- * what it reads is small on disk:
+ * every input it declares ({@link Stage#sizedInputs()}) is small:
  *
  * <ul>
- *   <li>ingest: the input day's folder;
- *   <li>features: that folder and {@code user_daily_activity} (the rollup it reads back);
- *   <li>score: the date's partition of {@code user_features} (one row per user);
- *   <li>segments: that partition and {@code user_daily_activity}, which event conditions
- *       aggregate. With 100 custom segments over 13,000 users, the compute took 8.3 s
- *       interpreted against 5.9 to 7.4 s with generated code.
+ *   <li>the input day's folder: bytes of its raw files;
+ *   <li>a table: the bytes of its current version, from Delta's table detail;
+ *   <li>a table on the date: the bytes of the files holding the date's rows, as Delta's scan
+ *       planning reports them (partition pruning on the table's log, no data read).
  * </ul>
  *
- * <p>Sizes are bytes on disk, older Delta versions not yet vacuumed included, so the choice errs
- * towards generated code (Spark's default). An explicit {@code spark.sql.codegen.*} setting of the
- * session wins over any mode.
+ * <p>An explicit {@code spark.sql.codegen.*} setting of the session wins over any mode.
  */
 public final class CodegenChoice {
   private static final Logger LOG = LoggerFactory.getLogger(CodegenChoice.class);
@@ -47,6 +48,27 @@ public final class CodegenChoice {
     void close();
   }
 
+  /** What a stage declares as deciding: the input day, a table, or a table's rows of the date. */
+  public record Source(Kind kind, String table) {
+    public enum Kind {
+      INPUT_DAY,
+      TABLE,
+      TABLE_ON_DATE
+    }
+
+    public static Source inputDay() {
+      return new Source(Kind.INPUT_DAY, "");
+    }
+
+    public static Source table(String table) {
+      return new Source(Kind.TABLE, table);
+    }
+
+    public static Source tableOnDate(String table) {
+      return new Source(Kind.TABLE_ON_DATE, table);
+    }
+  }
+
   /** What a stage reads that decides, with its size on disk in bytes. */
   public record Input(String what, long bytes) {}
 
@@ -54,10 +76,10 @@ public final class CodegenChoice {
   private final Settings settings;
   private final Warehouse warehouse;
 
-  public CodegenChoice(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public CodegenChoice(StageContext context) {
+    this.spark = context.spark();
+    this.settings = context.settings();
+    this.warehouse = context.warehouse();
   }
 
   /** Interpreted or not, for a mode and what the stage reads: auto is interpreted when every input is below the minimum. */
@@ -69,34 +91,38 @@ public final class CodegenChoice {
     };
   }
 
-  /** The inputs that decide for a stage of a date (a missing folder counts 0 bytes). */
+  /** The measured inputs of a stage for a date (a missing folder or table counts 0 bytes). */
   public List<Input> inputs(Stage stage, LocalDate date) {
-    String day = IngestJob.inputFolder(settings.input().path(), date);
-    return switch (stage) {
-      case INGEST -> List.of(measured(day));
-      case FEATURES -> List.of(measured(day), measured(warehouse.path(TableNames.USER_DAILY_ACTIVITY)));
-      case SCORE -> List.of(userFeatures(date));
-      // Event conditions ("at least 3 in 14 days") aggregate the rollup per user: with many
-      // custom segments over many users that is where generated code pays.
-      case SEGMENTS -> List.of(userFeatures(date), measured(warehouse.path(TableNames.USER_DAILY_ACTIVITY)));
+    return stage.sizedInputs().stream().map(s -> measure(s, date)).toList();
+  }
+
+  private Input measure(Source source, LocalDate date) {
+    return switch (source.kind()) {
+      case INPUT_DAY -> {
+        String day = IngestJob.inputFolder(settings.input().path(), date);
+        yield new Input(day, folderSize(day));
+      }
+      case TABLE -> new Input(source.table(), tableSize(source.table()));
+      case TABLE_ON_DATE -> new Input(source.table() + " on " + date, tableSizeOn(source.table(), date));
     };
   }
 
-  private Input measured(String folder) {
-    return new Input(folder, size(folder).orElse(0L));
+  private long tableSize(String table) {
+    if (!warehouse.exists(table)) {
+      return 0L;
+    }
+    Row detail = DeltaTable.forPath(spark, warehouse.path(table)).detail().select("sizeInBytes").first();
+    return detail.isNullAt(0) ? 0L : detail.getLong(0);
   }
 
-  /** The date's partition of user_features (one row per user). */
-  private Input userFeatures(LocalDate date) {
-    String table = warehouse.path(TableNames.USER_FEATURES);
-    String partition = table + "/as_of_date=" + date;
-    OptionalLong partitionSize = size(partition);
-    if (partitionSize.isPresent()) {
-      return new Input(partition, partitionSize.getAsLong());
+  private long tableSizeOn(String table, LocalDate date) {
+    if (!warehouse.exists(table)) {
+      return 0L;
     }
-    // Tables written with random file prefixes have no partition folders: the whole table.
-    OptionalLong tableSize = size(table);
-    return tableSize.isPresent() ? new Input(table, tableSize.getAsLong()) : new Input(partition, 0L);
+    String column = TableCatalog.get(table).partitionColumn().orElseThrow(
+        () -> new IllegalArgumentException(table + " has no date partition to measure"));
+    return warehouse.read(table).where(col(column).equalTo(lit(Date.valueOf(date))))
+        .queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
   }
 
   /**
@@ -107,14 +133,14 @@ public final class CodegenChoice {
     SparkSettings conf = settings.spark();
     for (String key : SparkSettings.CODEGEN_KEYS) {
       if (spark.conf().contains(key)) {
-        LOG.info("Stage {} for {}: {} = {} is set, so spark.generated-code is not applied", stage.command(), date, key,
+        LOG.info("Stage {} for {}: {} = {} is set, so spark.generated-code is not applied", stage.name(), date, key,
             spark.conf().get(key));
         return () -> {};
       }
     }
     List<Input> inputs = conf.generatedCode() == SparkSettings.GeneratedCode.AUTO ? inputs(stage, date) : List.of();
     boolean interpreted = interpreted(conf.generatedCode(), inputs, conf.generatedCodeMinBytes());
-    LOG.info("Stage {} for {}: {} (spark.generated-code = {}{})", stage.command(), date,
+    LOG.info("Stage {} for {}: {} (spark.generated-code = {}{})", stage.name(), date,
         interpreted ? "interpreted" : "generated code", conf.generatedCode().configName(), describe(inputs, conf.generatedCodeMinBytes()));
     Map<String, String> values = new LinkedHashMap<>();
     values.put(SparkSettings.CODEGEN_KEYS.get(0), interpreted ? "false" : "true");
@@ -139,17 +165,18 @@ public final class CodegenChoice {
   }
 
   /**
-   * Bytes of every file under a folder; empty when it does not exist, Long.MAX_VALUE when it
-   * cannot be listed (counted as large, so generated code: Spark's default).
+   * Bytes of the raw files under the input day's folder (raw input is not a Delta table); 0 when
+   * it does not exist, Long.MAX_VALUE when it cannot be listed (counted as large, so generated
+   * code: Spark's default).
    */
-  private OptionalLong size(String folder) {
+  private long folderSize(String folder) {
     try {
       Path path = new Path(folder);
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(path) ? OptionalLong.of(fs.getContentSummary(path).getLength()) : OptionalLong.empty();
+      return fs.exists(path) ? fs.getContentSummary(path).getLength() : 0L;
     } catch (IOException e) {
       LOG.warn("Cannot measure {} ({}): counting it as large", folder, e.toString());
-      return OptionalLong.of(Long.MAX_VALUE);
+      return Long.MAX_VALUE;
     }
   }
 }

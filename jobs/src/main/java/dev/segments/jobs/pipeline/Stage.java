@@ -1,44 +1,49 @@
 package dev.segments.jobs.pipeline;
 
-import java.util.Arrays;
+import dev.segments.common.tables.TableCatalog;
+import dev.segments.common.tables.TableSpec;
+import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The pipeline's stages in the order a run executes them. The single source of that order: the
- * {@code run} command, the README and the Airflow DAG check read it from here.
+ * One stage of the pipeline: its name (the CLI subcommand and the Airflow task), what it does, the
+ * tables it reads and writes, and its run for one date. Stages are listed, in run order, in
+ * {@link Stages}; the pipeline, {@code stages --json}, the Airflow DAG and the per-stage commands
+ * are all built from that list.
  */
-public enum Stage {
-  INGEST("ingest"),
-  FEATURES("features"),
-  SCORE("score"),
-  SEGMENTS("segments");
+public interface Stage {
+  String name();
 
-  private final String command;
+  /** One sentence for {@code --help}. */
+  String description();
 
-  Stage(String command) {
-    this.command = command;
-  }
+  /** What {@code --date} means for this stage, for {@code --help}. */
+  String dateHelp();
 
-  /** The CLI subcommand that runs this stage alone. */
-  public String command() {
-    return command;
-  }
+  /** The tables it reads (names as in the catalog). */
+  List<String> reads();
 
-  /** The named stages in pipeline order; all of them for null or empty. */
-  public static List<Stage> parse(List<String> names) {
-    if (names == null || names.isEmpty()) {
-      return List.of(values());
+  /** The tables it writes: those of the catalog whose writer is this stage. */
+  default List<String> writes() {
+    List<String> tables = new java.util.ArrayList<>(
+        TableCatalog.ALL.stream().filter(t -> t.stage().equals(name())).map(TableSpec::name).toList());
+    if (TableCatalog.SEGMENT.stage().equals(name())) {
+      tables.add(TableCatalog.SEGMENT.name());
     }
-    java.util.Set<Stage> wanted = java.util.EnumSet.noneOf(Stage.class);
-    for (String n : names) {
-      Stage s = Arrays.stream(values()).filter(x -> x.command.equals(n.trim())).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("Unknown stage '" + n + "'; stages are " + String.join(", ", commands())));
-      wanted.add(s);
-    }
-    return List.copyOf(wanted);
+    return tables;
   }
 
-  public static List<String> commands() {
-    return Arrays.stream(values()).map(Stage::command).toList();
+  /** Whether the segment definitions must be loaded and valid before it starts. */
+  default boolean needsSegmentDefinitions() {
+    return false;
   }
+
+  /**
+   * What decides whether the stage runs with Spark's generated code ({@code spark.generated-code
+   * = auto}): the inputs whose size on disk is measured.
+   */
+  List<CodegenChoice.Source> sizedInputs();
+
+  /** Runs the stage's job for one date; the pipeline times it and records what it wrote. */
+  StageSummary run(StageContext context, LocalDate date);
 }

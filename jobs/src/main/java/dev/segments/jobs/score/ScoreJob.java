@@ -1,5 +1,6 @@
 package dev.segments.jobs.score;
 
+import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
@@ -21,6 +22,8 @@ import dev.segments.common.config.Workspace;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.StageSummary;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -48,10 +51,10 @@ public final class ScoreJob {
   private final Settings settings;
   private final Warehouse warehouse;
 
-  public ScoreJob(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public ScoreJob(StageContext context) {
+    this.spark = context.spark();
+    this.settings = context.settings();
+    this.warehouse = context.warehouse();
   }
 
   /** What one workspace scored, for the console. */
@@ -59,7 +62,8 @@ public final class ScoreJob {
       long accounts, long activeAccounts, Double accountBenchmark) {}
 
   /** Counts of what was written. */
-  public record ScoreSummary(LocalDate asOf, List<WorkspaceSummary> workspaces) {
+  public record ScoreSummary(LocalDate asOf, List<WorkspaceSummary> workspaces) implements StageSummary {
+    @Override
     public String render() {
       StringBuilder sb = new StringBuilder();
       for (WorkspaceSummary w : workspaces) {
@@ -71,11 +75,10 @@ public final class ScoreJob {
   }
 
   public ScoreSummary run(LocalDate date) {
-    spark.sparkContext().setJobGroup("score " + date, "segments score --date " + date, false);
     Date day = Date.valueOf(date);
     if (!warehouse.exists(TableNames.USER_FEATURES) || !warehouse.exists(TableNames.ACCOUNT_FEATURES)
         || warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))).isEmpty()) {
-      throw new IllegalStateException("Cannot score " + date + ": user_features has no rows for that date (run segments features --date "
+      throw new UserError("Cannot score " + date + ": user_features has no rows for that date (run segments features --date "
           + date + " first, or segments run --date " + date + ")");
     }
     Dataset<Row> userFeatures = warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))).persist(StorageLevel.MEMORY_AND_DISK());
@@ -111,7 +114,6 @@ public final class ScoreJob {
           () -> warehouse.replaceDate(TableCatalog.ACCOUNT_SCORES, a, date),
           () -> warehouse.replaceDate(TableCatalog.SEGMENT_THRESHOLDS, thresholdRows, date)));
       ScoreSummary summary = new ScoreSummary(date, summaries);
-      LOG.info("{}", summary.render().trim());
       return summary;
     } finally {
       // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.

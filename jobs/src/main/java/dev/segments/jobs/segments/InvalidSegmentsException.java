@@ -3,7 +3,7 @@ package dev.segments.jobs.segments;
 import java.util.List;
 
 /** Segment definitions that do not validate; the run stops before anything is written. */
-public final class InvalidSegmentsException extends RuntimeException {
+public final class InvalidSegmentsException extends dev.segments.common.UserError {
   private final List<String> errors;
 
   public InvalidSegmentsException(List<String> errors) {

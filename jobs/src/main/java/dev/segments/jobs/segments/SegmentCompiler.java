@@ -23,7 +23,7 @@ import org.apache.spark.sql.Column;
 
 /**
  * Compiles condition trees to Spark columns over an entity's base frame (see {@link
- * SegmentsJob}). Values are always literals. Every compiled column is true or false, never null.
+ * SegmentsEvaluator}). Values are always literals. Every compiled column is true or false, never null.
  *
  * <p>Base frame columns: the feature table's columns; {@code days_since_created}; score columns
  * of workspace W as {@code W__<column>}; for users, the account's columns as {@code

@@ -1,318 +1,225 @@
 package dev.segments.jobs.segments;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.Settings;
-import dev.segments.common.config.TraitColumn;
-import dev.segments.common.config.TraitType;
-import dev.segments.common.segments.Cond;
 import dev.segments.common.segments.SegmentDefinition;
-import dev.segments.common.segments.SegmentDefinition.Entity;
+import dev.segments.common.segments.SegmentLoader;
+import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
-import dev.segments.jobs.score.Conditions;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.StageSummary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.spark.sql.Column;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates every segment for one day: all user segments in one pass over the day's user base,
- * then all account segments over the account base; event conditions of all segments in one
- * aggregation per source (totals for ever, the daily rollup for windows, events for property
- * filters); references in dependency order; memberships as an array of segment ids per entity
- * (never one boolean column per segment).
+ * The segments stage for one day D: evaluates every segment (standard, suggested, custom) and
+ * writes {@code segment_<id>} per segment, {@code segment_members} (all memberships, long form),
+ * {@code segment_changes} (entered / exited against the previous run date), {@code segment_sizes}
+ * and {@code segment_definitions}. A rerun of D replaces D's rows.
  */
 public final class SegmentsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
+
+  static final StructType DEFINITIONS_SCHEMA = new StructType()
+      .add("segment_id", DataTypes.StringType, false)
+      .add("name", DataTypes.StringType, true)
+      .add("description", DataTypes.StringType, true)
+      .add("entity", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("workspace", DataTypes.StringType, true)
+      .add("definition", DataTypes.StringType, false)
+      .add("hash", DataTypes.StringType, false)
+      .add("source", DataTypes.StringType, true)
+      .add("first_defined", DataTypes.DateType, false)
+      .add("last_changed", DataTypes.DateType, false)
+      .add("active", DataTypes.BooleanType, false);
 
   private final SparkSession spark;
   private final Settings settings;
   private final Warehouse warehouse;
-  private final List<Dataset<Row>> cached = new ArrayList<>();
 
-  public SegmentsJob(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public SegmentsJob(StageContext context) {
+    this.spark = context.spark();
+    this.settings = context.settings();
+    this.warehouse = context.warehouse();
+  }
+
+  /** Sizes of the day, for the console. */
+  public record SegmentsSummary(LocalDate asOf, int segments, long memberships, long entered, long exited)
+      implements StageSummary {
+    @Override
+    public String render() {
+      return String.format("segments %s: %d segments, %,d memberships, %,d entered, %,d exited%n",
+          asOf, segments, memberships, entered, exited);
+    }
+  }
+
+  /** Loads and validates the definitions; throws naming every problem. */
+  public static List<SegmentDefinition> definitions(Settings settings) {
+    SegmentLoader.Result r = SegmentLoader.load(Path.of(settings.segmentsDir()), settings);
+    if (!r.ok()) {
+      throw new InvalidSegmentsException(r.errors());
+    }
+    r.warnings().forEach(w -> LOG.warn("{}", w));
+    return r.segments();
+  }
+
+  public SegmentsSummary run(LocalDate date) {
+    List<SegmentDefinition> defs = definitions(settings);
+    Date day = Date.valueOf(date);
+    SegmentsEvaluator job = new SegmentsEvaluator(spark, settings, warehouse);
+    long began = System.nanoTime();
+    Dataset<Row> members = job.members(date, defs).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long memberships = members.count();
+      // The compute of every segment, before any write (scripts/bench.sh reads these lines).
+      LOG.info("segments {}: {} segments' memberships computed in {} ms", date, defs.size(), (System.nanoTime() - began) / 1_000_000);
+      List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
+      Dataset<Row> defined = spark.createDataFrame(ids, new StructType()
+          .add("segment_id", DataTypes.StringType, false).add("entity", DataTypes.StringType, false));
+
+      Optional<LocalDate> previousDate = previousRunDate(date);
+      Dataset<Row> previous = previousDate.isEmpty()
+          ? members.limit(0)
+          : warehouse.read(TableNames.SEGMENT_MEMBERS)
+              .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
+              .select("segment_id", "entity", "entity_id")
+              .join(defined.select("segment_id"), "segment_id");
+      Dataset<Row> today = members.withColumn("__today", lit(true));
+      Dataset<Row> before = previous.withColumn("__before", lit(true));
+      Dataset<Row> changes = today.join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
+          .where(col("__today").isNull().or(col("__before").isNull()))
+          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id"),
+              when(col("__today").isNotNull(), lit("entered")).otherwise(lit("exited")).as("change"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> counts = members.groupBy("segment_id").agg(count(lit(1)).as("members"));
+      Dataset<Row> moves = changes.groupBy("segment_id").agg(
+          sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L))).as("entered"),
+          sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L))).as("exited"));
+      Dataset<Row> sizes = defined.join(counts, "segment_id", "left").join(moves, "segment_id", "left")
+          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"),
+              coalesce(col("members"), lit(0L)).as("members"),
+              coalesce(col("entered"), lit(0L)).as("entered"),
+              coalesce(col("exited"), lit(0L)).as("exited"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Row totals = sizes.agg(sum("entered"), sum("exited")).first();
+      Dataset<Row> definitions = spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
+
+      List<Runnable> writes = new ArrayList<>();
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_MEMBERS,
+          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), date));
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
+      writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
+      warehouse.writeConcurrently(writes);
+      // One table per segment, read back from segment_members (a plain partition scan: small
+      // tasks, and the same rows as the long table by construction).
+      Dataset<Row> written = warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
+      List<Runnable> perSegment = new ArrayList<>();
+      for (SegmentDefinition d : defs) {
+        perSegment.add(() -> warehouse.replaceDate(TableCatalog.segment(d.id(), d.entity().idColumn()),
+            written.where(col("segment_id").equalTo(d.id()))
+                .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
+            date));
+      }
+      long writesBegan = System.nanoTime();
+      warehouse.writeConcurrently(perSegment);
+      LOG.info("segments {}: {} membership tables written in {} ms", date, perSegment.size(), (System.nanoTime() - writesBegan) / 1_000_000);
+      SegmentsSummary summary = new SegmentsSummary(date, defs.size(), memberships,
+          totals.isNullAt(0) ? 0 : totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1));
+      changes.unpersist();
+      sizes.unpersist();
+      return summary;
+    } finally {
+      // Dependents first: uncaching a plan that a cached plan uses makes Spark rebuild the latter.
+      members.unpersist();
+      job.release();
+    }
+  }
+
+  /** The latest date before D that the segments stage wrote. */
+  private Optional<LocalDate> previousRunDate(LocalDate date) {
+    if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
+      return Optional.empty();
+    }
+    Row r = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").lt(lit(Date.valueOf(date))))
+        .agg(max("as_of_date")).first();
+    return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
   }
 
   /**
-   * The day's memberships {@code (segment_id, entity, entity_id)}, one row per member, for the
-   * given segments (which must be valid and include every segment they refer to).
+   * segment_definitions after D: current definitions (first defined and last changed carried
+   * over while the hash is the same) and earlier ones no longer configured ({@code active} false).
    */
-  public Dataset<Row> members(LocalDate date, List<SegmentDefinition> segments) {
+  private List<Row> definitionRows(List<SegmentDefinition> defs, LocalDate date) {
+    Map<String, Row> old = new HashMap<>();
+    if (warehouse.exists(TableNames.SEGMENT_DEFINITIONS)) {
+      for (Row r : warehouse.read(TableNames.SEGMENT_DEFINITIONS).collectAsList()) {
+        old.put(r.getString(0), r);
+      }
+    }
     Date day = Date.valueOf(date);
-    requireScores(date);
-    SegmentCompiler compiler = new SegmentCompiler(date, bands(date));
-    Set<String> timestampFields = new java.util.HashSet<>(Set.of("first_seen", "last_seen"));
-    settings.userTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
-    settings.accountTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
-    compiler.timestampFields = timestampFields;
-    List<SegmentDefinition> users = segments.stream().filter(s -> s.entity() == Entity.USER).toList();
-    List<SegmentDefinition> accounts = segments.stream().filter(s -> s.entity() == Entity.ACCOUNT).toList();
-    users.forEach(s -> compiler.register(s.where(), Entity.USER, s.workspace()));
-    accounts.forEach(s -> compiler.register(s.where(), Entity.ACCOUNT, s.workspace()));
-
-    Dataset<Row> userFeatures = withDaysSinceCreated(
-        warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.userTraits());
-    Dataset<Row> accountFeatures = withDaysSinceCreated(
-        warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.accountTraits());
-    Dataset<Row> accountBase = withScores(accountFeatures, TableNames.ACCOUNT_SCORES, "account_id", day);
-    accountBase = withEvents(accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
-
-    Dataset<Row> userBase = withScores(userFeatures, TableNames.USER_SCORES, "user_id", day);
-    if (segments.stream().anyMatch(d -> readsAccountFields(d.where()))) {
-      Dataset<Row> prefixed = accountBase.select(java.util.Arrays.stream(accountBase.columns())
-          .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
-      userBase = userBase.join(prefixed, userBase.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
+    List<Row> rows = new ArrayList<>();
+    java.util.Set<String> current = new java.util.HashSet<>();
+    for (SegmentDefinition d : defs) {
+      current.add(d.id());
+      String hash = sha256(d.definitionJson());
+      Row before = old.get(d.id());
+      Date first = before == null ? day : min(before.getDate(9), day);
+      Date changed = before == null ? day : hash.equals(before.getString(7)) ? before.getDate(10) : day;
+      rows.add(RowFactory.create(d.id(), d.name(), d.description(), d.entity().key, d.kind().name().toLowerCase(),
+          d.workspace(), d.definitionJson(), hash, d.source(), first, changed, true));
     }
-    userBase = withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
-    userBase = evaluate(userBase, users, Entity.USER, compiler).persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(userBase);
-
-    if (!compiler.aggregates.isEmpty()) {
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(count(lit(1)).as("ua_total"));
-      compiler.aggregates.forEach((u, name) ->
-          aggs.add(sum(when(compiler.compile(u.users(), Entity.USER, compiler.aggregateWorkspaces.get(u)), lit(1L)).otherwise(lit(0L))).as(name)));
-      Dataset<Row> byAccount = userBase.where(col("account_id").isNotNull()).groupBy(col("account_id").as("ua_account_id"))
-          .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-      accountBase = accountBase.join(byAccount, accountBase.col("account_id").equalTo(byAccount.col("ua_account_id")), "left");
-    }
-    Dataset<Row> accountMembers = evaluate(accountBase, accounts, Entity.ACCOUNT, compiler);
-    Dataset<Row> userLong = userBase.select(lit("user").as("entity"), col("user_id").as("entity_id"), explode(col("__m")).as("segment_id"));
-    Dataset<Row> accountLong = accountMembers.select(lit("account").as("entity"), col("account_id").as("entity_id"), explode(col("__m")).as("segment_id"));
-    return userLong.unionByName(accountLong).select("segment_id", "entity", "entity_id");
-  }
-
-  /**
-   * Releases what {@link #members} cached (the user base, read twice: for user memberships and
-   * for the accounts' user aggregates). Call it after unpersisting anything cached on top of the
-   * members.
-   */
-  public void release() {
-    cached.forEach(Dataset::unpersist);
-    cached.clear();
-  }
-
-  private void requireScores(LocalDate date) {
-    Date day = Date.valueOf(date);
-    if (!warehouse.exists(TableNames.USER_SCORES) || !warehouse.exists(TableNames.SEGMENT_THRESHOLDS)
-        || warehouse.read(TableNames.SEGMENT_THRESHOLDS).where(col("as_of_date").equalTo(lit(day))).isEmpty()) {
-      throw new IllegalStateException("Cannot evaluate segments for " + date + ": no scores for that date (run segments score --date "
-          + date + " first, or segments run --date " + date + ")");
-    }
-  }
-
-  /** Band bounds of the day from segment_thresholds. */
-  private Map<String, SegmentCompiler.Bounds> bands(LocalDate date) {
-    Map<String, SegmentCompiler.Bounds> out = new HashMap<>();
-    for (Row r : warehouse.read(TableNames.SEGMENT_THRESHOLDS)
-        .where(col("as_of_date").equalTo(lit(Date.valueOf(date))).and(col("band").isNotNull()))
-        .select("workspace", "entity", "band", "metric", "lower_bound", "upper_bound").collectAsList()) {
-      Entity e = r.getString(1).equals("user") ? Entity.USER : Entity.ACCOUNT;
-      out.put(SegmentCompiler.bandKey(r.getString(0), e, r.getString(2)),
-          new SegmentCompiler.Bounds(r.getString(3), r.isNullAt(4) ? null : r.getDouble(4), r.isNullAt(5) ? null : r.getDouble(5)));
-    }
-    return out;
-  }
-
-  /** days_since_created: from the created_at trait when set, else first seen. */
-  private static Dataset<Row> withDaysSinceCreated(Dataset<Row> features, LocalDate date, List<TraitColumn> traits) {
-    boolean hasCreated = traits.stream().anyMatch(t -> t.column().equals("created_at"));
-    Column created = hasCreated ? coalesce(col("created_at").cast("timestamp"), col("first_seen")) : col("first_seen");
-    return features.withColumn("days_since_created", datediff(lit(Date.valueOf(date)), to_date(created)));
-  }
-
-  /** Joins every workspace's score columns as {@code <workspace>__<column>}. */
-  private Dataset<Row> withScores(Dataset<Row> base, String table, String id, Date day) {
-    Dataset<Row> scores = warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
-    Set<String> skip = new java.util.HashSet<>(List.of("as_of_date", "workspace", id, "account_id", "total_users"));
-    for (String ws : settings.scoring().workspaces().stream().map(w -> w.name()).toList()) {
-      Dataset<Row> one = scores.where(col("workspace").equalTo(ws));
-      List<Column> cols = new ArrayList<>();
-      cols.add(col(id).as("__score_id"));
-      for (String c : scores.columns()) {
-        if (!skip.contains(c)) {
-          cols.add(col(c).as(SegmentCompiler.scoreColumn(ws, c)));
+    for (Row r : old.values()) {
+      if (!current.contains(r.getString(0))) {
+        Object[] v = new Object[r.size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = r.get(i);
         }
-      }
-      Dataset<Row> renamed = one.select(cols.toArray(Column[]::new));
-      base = base.join(renamed, base.col(id).equalTo(renamed.col("__score_id")), "left").drop("__score_id");
-    }
-    return base;
-  }
-
-  /**
-   * Adds one column per event aggregate: counts over windows from the daily rollup, ever from
-   * the totals snapshot, filtered counts from events, first / last timestamps from the totals.
-   * Accounts: their users' (as of the date) events.
-   */
-  private Dataset<Row> withEvents(Dataset<Row> base, String id, Map<Cond.Event, String> events, LocalDate date,
-      Dataset<Row> userFeatures) {
-    if (events.isEmpty()) {
-      return base;
-    }
-    Date day = Date.valueOf(date);
-    Dataset<Row> userAccount = userFeatures.select(col("user_id").as("__u"), col("account_id").as("__a"));
-    List<Column> rollupAggs = new ArrayList<>();
-    List<Column> totalsAggs = new ArrayList<>();
-    List<Column> eventAggs = new ArrayList<>();
-    int longest = 1;
-    int longestFiltered = 0;
-    for (Map.Entry<Cond.Event, String> e : events.entrySet()) {
-      Cond.Event ev = e.getKey();
-      Column isEvent = col("event").equalTo(lit(ev.event()));
-      if (ev.occurrence().isPresent()) {
-        totalsAggs.add(ev.occurrence().get().first()
-            ? min(when(isEvent, col("first_ts"))).as(e.getValue())
-            : max(when(isEvent, col("last_ts"))).as(e.getValue()));
-      } else if (ev.withinDays().isEmpty()) {
-        totalsAggs.add(sum(when(isEvent, col("event_count"))).as(e.getValue()));
-      } else if (ev.where().isEmpty()) {
-        int n = ev.withinDays().get();
-        longest = Math.max(longest, n);
-        rollupAggs.add(sum(when(isEvent.and(col("activity_date").geq(lit(Date.valueOf(date.minusDays(n - 1L))))), col("event_count")))
-            .as(e.getValue()));
-      } else {
-        int n = ev.withinDays().get();
-        longestFiltered = Math.max(longestFiltered, n);
-        Column match = isEvent.and(col("event_date").geq(lit(Date.valueOf(date.minusDays(n - 1L)))));
-        for (Cond.PropertyFilter f : ev.where()) {
-          match = match.and(propertyFilter(f));
-        }
-        eventAggs.add(sum(when(match, lit(1L))).as(e.getValue()));
+        v[11] = false;
+        rows.add(RowFactory.create(v));
       }
     }
-    if (!rollupAggs.isEmpty()) {
-      Dataset<Row> rollup = warehouse.read(TableNames.USER_DAILY_ACTIVITY)
-          .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(longest - 1L))), lit(day)));
-      base = joinAggregates(base, id, rollup, rollupAggs, userAccount);
-    }
-    if (!totalsAggs.isEmpty()) {
-      Dataset<Row> totals = warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
-      base = joinAggregates(base, id, totals, totalsAggs, userAccount);
-    }
-    if (!eventAggs.isEmpty()) {
-      Dataset<Row> ev = warehouse.read(TableNames.EVENTS)
-          .where(col("type").equalTo("track"))
-          .where(col("event_date").between(lit(Date.valueOf(date.minusDays(longestFiltered - 1L))), lit(day)))
-          .where(col("ingest_date").leq(lit(day)));
-      base = joinAggregates(base, id, ev, eventAggs, userAccount);
-    }
-    return base;
+    rows.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+    return rows;
   }
 
-  private static Column propertyFilter(Cond.PropertyFilter f) {
-    return Conditions.compare(f.op(), element_at(col("properties"), lit(f.property())), f.values());
+  private static Date min(Date a, Date b) {
+    return a.before(b) ? a : b;
   }
 
-  private static Dataset<Row> joinAggregates(Dataset<Row> base, String id, Dataset<Row> rows, List<Column> aggs,
-      Dataset<Row> userAccount) {
-    Dataset<Row> keyed;
-    if (id.equals("user_id")) {
-      keyed = rows.withColumn("__k", col("user_id"));
-    } else {
-      keyed = rows.join(userAccount, rows.col("user_id").equalTo(userAccount.col("__u"))).withColumn("__k", col("__a"));
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    Dataset<Row> agg = keyed.where(col("__k").isNotNull()).groupBy("__k").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    return base.join(agg, base.col(id).equalTo(agg.col("__k")), "left").drop("__k");
-  }
-
-  /** Adds {@code __m}: the ids of the segments each row belongs to, level by level of references. */
-  private static Dataset<Row> evaluate(Dataset<Row> base, List<SegmentDefinition> segments, Entity entity, SegmentCompiler compiler) {
-    Dataset<Row> out = base.withColumn("__m", array().cast("array<string>"));
-    for (List<SegmentDefinition> level : levels(segments)) {
-      Column[] ids = level.stream()
-          .map(s -> when(compiler.compile(s.where(), entity, s.workspace()), lit(s.id())))
-          .toArray(Column[]::new);
-      out = out.withColumn("__m", concat(col("__m"), array_compact(array(ids))));
-    }
-    return out;
-  }
-
-  /** Segments in levels: a segment comes after every segment it refers to. */
-  static List<List<SegmentDefinition>> levels(List<SegmentDefinition> segments) {
-    Map<String, SegmentDefinition> byId = new LinkedHashMap<>();
-    segments.forEach(s -> byId.put(s.id(), s));
-    Map<String, Integer> depth = new HashMap<>();
-    for (SegmentDefinition s : segments) {
-      depth(s.id(), byId, depth);
-    }
-    int deepest = depth.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
-    List<List<SegmentDefinition>> levels = new ArrayList<>();
-    for (int d = 0; d <= deepest; d++) {
-      final int level = d;
-      levels.add(segments.stream().filter(s -> depth.get(s.id()) == level).toList());
-    }
-    return levels;
-  }
-
-  private static int depth(String id, Map<String, SegmentDefinition> byId, Map<String, Integer> depth) {
-    Integer known = depth.get(id);
-    if (known != null) {
-      return known;
-    }
-    int d = 0;
-    for (String ref : references(byId.get(id).where())) {
-      if (byId.containsKey(ref)) {
-        d = Math.max(d, depth(ref, byId, depth) + 1);
-      }
-    }
-    depth.put(id, d);
-    return d;
-  }
-
-  /** Segment ids a tree refers to (of its own entity; references inside user aggregates are user segments). */
-  static Set<String> references(Cond c) {
-    Set<String> out = new LinkedHashSet<>();
-    if (c instanceof Cond.All a) {
-      a.items().forEach(i -> out.addAll(references(i)));
-    } else if (c instanceof Cond.Any a) {
-      a.items().forEach(i -> out.addAll(references(i)));
-    } else if (c instanceof Cond.Not n) {
-      out.addAll(references(n.item()));
-    } else if (c instanceof Cond.SegmentRef r) {
-      out.add(r.segment());
-    }
-    return out;
-  }
-
-  /** Whether a tree has an account.<field> condition (user segments, or users of an aggregate). */
-  private static boolean readsAccountFields(Cond c) {
-    if (c instanceof Cond.All a) {
-      return a.items().stream().anyMatch(SegmentsJob::readsAccountFields);
-    } else if (c instanceof Cond.Any a) {
-      return a.items().stream().anyMatch(SegmentsJob::readsAccountFields);
-    } else if (c instanceof Cond.Not n) {
-      return readsAccountFields(n.item());
-    } else if (c instanceof Cond.UserAggregate u) {
-      return readsAccountFields(u.users());
-    }
-    return c instanceof Cond.Field f && f.field().startsWith("account.");
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.jobs.Main;
 import dev.segments.jobs.TestRuns;
-import dev.segments.jobs.pipeline.Stage;
+import dev.segments.jobs.pipeline.Stages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ class CliTest {
       assertTrue(((String) r[1]).contains("Usage: segments " + sub), (String) r[1]);
     }
     Object[] r = capture(() -> Main.execute("--help"));
-    for (String stage : Stage.commands()) {
+    for (String stage : Stages.names()) {
       assertTrue(((String) r[1]).contains(stage), (String) r[1]);
     }
   }
@@ -137,5 +137,42 @@ class CliTest {
     assertTrue(((String) again[2]).contains("the target exists"), (String) again[2]);
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(to.resolve("t/part-0.parquet")),
         "the existing copy is untouched");
+  }
+
+  /** A command that fails with the given exception. */
+  @picocli.CommandLine.Command(name = "failing")
+  static final class Failing implements java.util.concurrent.Callable<Integer> {
+    final RuntimeException error;
+
+    Failing(RuntimeException error) {
+      this.error = error;
+    }
+
+    @Override
+    public Integer call() {
+      throw error;
+    }
+  }
+
+  private static Object[] fail(RuntimeException error) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new Failing(error));
+    cli.setErr(new java.io.PrintWriter(err));
+    cli.setExecutionExceptionHandler(Main.errors());
+    return new Object[] {cli.execute(), err.toString()};
+  }
+
+  @Test
+  void userErrorsAreOneLineAndInternalErrorsKeepTheirStackTrace() {
+    Object[] user = fail(new dev.segments.common.UserError("Cannot score 2026-01-01: run features first"));
+    assertEquals(1, user[0]);
+    assertEquals("segments failing failed: Cannot score 2026-01-01: run features first" + System.lineSeparator(), user[1]);
+    // An IllegalStateException from inside Spark or Delta is not ours to summarise: stack trace.
+    Object[] internal = fail(new IllegalStateException("Delta: version 3 of the log is missing"));
+    assertEquals(1, internal[0]);
+    String text = (String) internal[1];
+    assertTrue(text.startsWith("segments failing failed:" + System.lineSeparator()
+        + "java.lang.IllegalStateException: Delta: version 3 of the log is missing"), text);
+    assertTrue(text.contains("\tat "), "a stack trace: " + text);
   }
 }

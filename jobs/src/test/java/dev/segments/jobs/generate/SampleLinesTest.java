@@ -94,7 +94,7 @@ class SampleLinesTest {
 
   @Test
   void badSpecsAreRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    dev.segments.common.UserError e = assertThrows(dev.segments.common.UserError.class,
         () -> new GeneratorSpec(LocalDate.parse("2026-01-01"), 0, 10, 1, 8, 1, 0, 1));
     assertEquals("Cannot generate: --days must be at least 1, got 0", e.getMessage());
   }

@@ -33,8 +33,9 @@ class AirflowDagTest {
   void dagCompilesAndChainsOneTaskPerStageInPipelineOrder() throws Exception {
     // Compiles the file as python3 does (without writing a .pyc next to it).
     run("python3", "-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", DAG.toString());
-    // Stub airflow: DAG as a context manager, Variable.get returning defaults, an operator that
-    // records its task id, arguments and downstream task.
+    // Stub airflow: DAG as a context manager, Variable.get failing (parsing the file must not
+    // query the metadata database), an operator that records its task id, arguments and
+    // downstream task.
     Path stub = dir.resolve("airflow");
     Files.createDirectories(stub.resolve("models"));
     Files.createDirectories(stub.resolve("providers/apache/spark/operators"));
@@ -47,7 +48,7 @@ class AirflowDagTest {
     Files.writeString(stub.resolve("models/__init__.py"), """
         class Variable:
             @staticmethod
-            def get(key, default_var=None): return default_var
+            def get(key, default_var=None): raise AssertionError("Variable.get at parse time: " + key)
         """);
     for (String p : List.of("providers", "providers/apache", "providers/apache/spark")) {
       Files.writeString(stub.resolve(p + "/__init__.py"), "");
@@ -74,15 +75,18 @@ class AirflowDagTest {
         for t in TASKS:
             nxt = ",".join(d.task_id for d in t.downstream)
             args = " ".join(t.kw["application_args"])
-            print(f"{t.task_id}|{nxt}|{args}|{t.kw['java_class']}")
+            assert "env_vars" not in t.kw, t.kw
+            print(f"{t.task_id}|{nxt}|{args}|{t.kw['java_class']}|{t.kw['application']}|{t.kw['conn_id']}")
         """);
     String out = run("python3", probe.toString(), DAG.toAbsolutePath().toString()).trim();
-    List<String> stages = Stage.commands();
+    List<String> stages = Stages.names();
     StringBuilder expected = new StringBuilder();
     for (int i = 0; i < stages.size(); i++) {
       String next = i + 1 < stages.size() ? stages.get(i + 1) : "";
       expected.append(stages.get(i)).append('|').append(next).append('|').append(stages.get(i))
-          .append(" --date {{ ds }} --config /opt/segments/application.conf|dev.segments.jobs.Main");
+          .append(" --date {{ ds }} --config {{ var.value.get('segments_config', '/opt/segments/application.conf') }}")
+          .append("|dev.segments.jobs.Main|{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}")
+          .append("|spark_default");
       if (i + 1 < stages.size()) {
         expected.append('\n');
       }

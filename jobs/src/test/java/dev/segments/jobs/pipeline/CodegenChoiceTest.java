@@ -8,7 +8,6 @@ import dev.segments.common.config.Settings;
 import dev.segments.common.config.SettingsLoader;
 import dev.segments.common.config.SparkSettings;
 import dev.segments.common.config.SparkSettings.GeneratedCode;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.common.testing.SparkTestSupport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,36 +59,51 @@ class CodegenChoiceTest {
   }
 
   private CodegenChoice choice(Settings s) {
-    SparkSession spark = SparkTestSupport.spark();
-    return new CodegenChoice(spark, s, new Warehouse(spark, s.warehousePath(), Optional.empty()));
+    return new CodegenChoice(new StageContext(SparkTestSupport.spark(), s));
+  }
+
+  /** Bytes of the Parquet files under a folder, from the file system (what Delta's metadata must report). */
+  private static long parquetBytes(Path folder) throws IOException {
+    try (var files = Files.walk(folder)) {
+      return files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
   }
 
   @Test
-  void eachStageIsMeasuredByWhatItReads() throws IOException {
+  void eachStageIsMeasuredByWhatItDeclares() throws IOException {
     Path day = dir.resolve("input/dt=" + D);
     write(day.resolve("a.json"), 3);
     write(day.resolve("sub/b.json"), 5);
     write(dir.resolve("input/dt=" + D.minusDays(1) + "/old.json"), 1000);
-    write(dir.resolve("wh/user_daily_activity/activity_date=" + D.minusDays(40) + "/p.parquet"), 10);
-    write(dir.resolve("wh/user_daily_activity/_delta_log/0.json"), 4);
-    write(dir.resolve("wh/user_features/as_of_date=" + D + "/p.parquet"), 7);
-    write(dir.resolve("wh/user_features/as_of_date=" + D.minusDays(1) + "/p.parquet"), 100);
+    SparkSession spark = SparkTestSupport.spark();
+    // Real Delta tables: user_features with two dates (the second ten times the rows), a rollup.
+    String features = dir.resolve("wh/user_features").toString();
+    spark.range(50).selectExpr("DATE'" + D + "' AS as_of_date", "CAST(id AS STRING) AS user_id")
+        .union(spark.range(500).selectExpr("DATE'" + D.minusDays(1) + "' AS as_of_date", "CAST(id AS STRING) AS user_id"))
+        .write().format("delta").partitionBy("as_of_date").save(features);
+    String rollup = dir.resolve("wh/user_daily_activity").toString();
+    spark.range(30).selectExpr("DATE'" + D + "' AS activity_date", "CAST(id AS STRING) AS user_id")
+        .write().format("delta").partitionBy("activity_date").save(rollup);
+    long ofDate = parquetBytes(dir.resolve("wh/user_features/as_of_date=" + D));
+    long rollupBytes = parquetBytes(dir.resolve("wh/user_daily_activity"));
+    assertTrue(ofDate > 0 && rollupBytes > 0);
+
     CodegenChoice c = choice(settings());
     String dayFolder = dir.resolve("input") + "/dt=" + D;
-    assertEquals(List.of(new CodegenChoice.Input(dayFolder, 8)), c.inputs(Stage.INGEST, D));
-    assertEquals(
-        List.of(new CodegenChoice.Input(dayFolder, 8), new CodegenChoice.Input(dir.resolve("wh") + "/user_daily_activity", 14)),
-        c.inputs(Stage.FEATURES, D));
-    String partition = dir.resolve("wh") + "/user_features/as_of_date=" + D;
-    assertEquals(List.of(new CodegenChoice.Input(partition, 7)), c.inputs(Stage.SCORE, D));
-    assertEquals(
-        List.of(new CodegenChoice.Input(partition, 7), new CodegenChoice.Input(dir.resolve("wh") + "/user_daily_activity", 14)),
-        c.inputs(Stage.SEGMENTS, D));
-    // No partition folder for the date (random file prefixes): the whole table.
+    assertEquals(List.of(new CodegenChoice.Input(dayFolder, 8)), c.inputs(Stages.INGEST, D));
+    assertEquals(List.of(new CodegenChoice.Input(dayFolder, 8), new CodegenChoice.Input("user_daily_activity", rollupBytes)),
+        c.inputs(Stages.FEATURES, D));
+    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, ofDate)), c.inputs(Stages.SCORE, D));
+    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, ofDate),
+        new CodegenChoice.Input("user_daily_activity", rollupBytes)), c.inputs(Stages.SEGMENTS, D));
+    // A date the table does not hold reads nothing; a missing input day (input.allow-missing-day)
+    // counts 0 bytes; so does a table not written yet.
     LocalDate later = D.plusDays(5);
-    assertEquals(List.of(new CodegenChoice.Input(dir.resolve("wh") + "/user_features", 107)), c.inputs(Stage.SCORE, later));
-    // A missing input day (input.allow-missing-day) counts 0 bytes.
-    assertEquals(List.of(new CodegenChoice.Input(dir.resolve("input") + "/dt=" + later, 0)), c.inputs(Stage.INGEST, later));
+    assertEquals(List.of(new CodegenChoice.Input("user_features on " + later, 0)), c.inputs(Stages.SCORE, later));
+    assertEquals(List.of(new CodegenChoice.Input(dir.resolve("input") + "/dt=" + later, 0)), c.inputs(Stages.INGEST, later));
+    Settings elsewhere = settings("warehouse.path", dir.resolve("empty").toString());
+    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, 0)), choice(elsewhere).inputs(Stages.SCORE, D));
   }
 
   /** Runs the check with neither codegen setting in the shared session, then puts the test settings back. */
@@ -114,18 +128,18 @@ class CodegenChoiceTest {
     write(dir.resolve("input/dt=" + D + "/a.json"), 8);
     RuntimeConfig conf = SparkTestSupport.spark().conf();
     withoutExplicitSettings(() -> {
-      try (CodegenChoice.Restore r = choice(settings()).applyFor(Stage.INGEST, D)) {
+      try (CodegenChoice.Restore r = choice(settings()).applyFor(Stages.INGEST, D)) {
         assertEquals("false", conf.get(WHOLE_STAGE));
         assertEquals("NO_CODEGEN", conf.get(FACTORY_MODE));
       }
       assertFalse(conf.contains(WHOLE_STAGE));
       assertFalse(conf.contains(FACTORY_MODE));
       // 8 bytes reach a minimum of 8: generated code.
-      try (CodegenChoice.Restore r = choice(settings("spark.generated-code-min-bytes", "8")).applyFor(Stage.INGEST, D)) {
+      try (CodegenChoice.Restore r = choice(settings("spark.generated-code-min-bytes", "8")).applyFor(Stages.INGEST, D)) {
         assertEquals("true", conf.get(WHOLE_STAGE));
         assertEquals("FALLBACK", conf.get(FACTORY_MODE));
       }
-      try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "off")).applyFor(Stage.FEATURES, D)) {
+      try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "off")).applyFor(Stages.FEATURES, D)) {
         assertEquals("false", conf.get(WHOLE_STAGE));
       }
       assertFalse(conf.contains(WHOLE_STAGE));
@@ -139,7 +153,7 @@ class CodegenChoiceTest {
     withoutExplicitSettings(() -> {
       conf.set(WHOLE_STAGE, "false");
       try {
-        try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "on")).applyFor(Stage.INGEST, D)) {
+        try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "on")).applyFor(Stages.INGEST, D)) {
           assertEquals("false", conf.get(WHOLE_STAGE));
           assertFalse(conf.contains(FACTORY_MODE));
         }
