@@ -223,7 +223,7 @@ steps+=(+ compare "${spark_opts[@]}" --date "$d241" --exclude events,events_reje
 
 step "one JVM: loading the 1x and 2x histories, priming, then $runs rounds of nightly 1x, nightly 2x, full recompute, $runs of 100 and 1 custom segments, the baselines, the identity check"
 identical=yes
-scripts/segments steps "${spark_opts[@]}" -- "${steps[@]}" >"$logs/bench.log.out" 2>"$logs/bench.log" || identical=no
+SEGMENTS_TOOLS=1 scripts/segments steps "${spark_opts[@]}" -- "${steps[@]}" >"$logs/bench.log.out" 2>"$logs/bench.log" || identical=no
 split_steps "$logs/bench.log" "$logs" "${split[@]}"
 [[ -s "$logs/seg1-$runs.log" ]] && grep -q "Stage segments for $d241 took" "$logs/seg1-$runs.log" \
   || { echo "bench: the run stopped before its last step (the end of $logs/bench.log):" >&2; tail -30 "$logs/bench.log" >&2; exit 1; }

@@ -29,11 +29,11 @@ rm -rf "$demo/warehouse"
 # Ingest and features for every day; scores and segments (one Delta table each, ~0.5 s per table
 # per day here) for the last RECENT_DAYS days: enough for entered / exited on the last day (the
 # 30-day score change needs 30 days of earlier scores, which a 30-day demo cannot have anyway).
-# All in one JVM and Spark session (the hidden `steps` command runs subcommands one after the
+# All in one JVM and Spark session (the developers' `steps` command, SEGMENTS_TOOLS=1, runs subcommands one after the
 # other, separated by +): the same commands as
 #   segments generate ...; segments run ...; segments run ...; segments summary ...
 # without a JVM start and cold code per command.
-scripts/segments steps "${opts[@]}" -- \
+SEGMENTS_TOOLS=1 scripts/segments steps "${opts[@]}" -- \
   generate "${opts[@]}" --output "$demo/input" --start "$start" --days "$days" \
     --users "$users" --accounts "$accounts" --seed 42 + \
   run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features + \

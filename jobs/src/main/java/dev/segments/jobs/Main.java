@@ -1,9 +1,6 @@
 package dev.segments.jobs;
 
 import dev.segments.common.UserError;
-import dev.segments.jobs.cli.BenchCopyCommand;
-import dev.segments.jobs.cli.BenchDuckDbCommand;
-import dev.segments.jobs.cli.BenchGroupByCommand;
 import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.RunCommand;
@@ -13,7 +10,6 @@ import dev.segments.jobs.cli.StageCommand;
 import dev.segments.jobs.cli.StagesCommand;
 import dev.segments.jobs.pipeline.Stages;
 import dev.segments.jobs.cli.TablesCommand;
-import dev.segments.jobs.cli.StepsCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -40,11 +36,7 @@ public final class Main implements Runnable {
       TablesCommand.class,
       RunCommand.class,
       SummaryCommand.class,
-      CompareCommand.class,
-      BenchGroupByCommand.class,
-      BenchDuckDbCommand.class,
-      BenchCopyCommand.class,
-      StepsCommand.class
+      CompareCommand.class
   };
 
   @Spec CommandSpec spec;

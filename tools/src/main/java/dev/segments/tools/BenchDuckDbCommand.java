@@ -1,4 +1,7 @@
-package dev.segments.jobs.cli;
+package dev.segments.tools;
+
+import dev.segments.jobs.cli.ConfigOptions;
+import dev.segments.jobs.cli.DateConverter;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

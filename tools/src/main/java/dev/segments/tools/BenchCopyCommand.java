@@ -1,4 +1,5 @@
-package dev.segments.jobs.cli;
+package dev.segments.tools;
+
 
 import dev.segments.common.UserError;
 import java.io.IOException;

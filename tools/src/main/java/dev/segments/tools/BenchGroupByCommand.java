@@ -1,4 +1,7 @@
-package dev.segments.jobs.cli;
+package dev.segments.tools;
+
+import dev.segments.jobs.cli.ConfigOptions;
+import dev.segments.jobs.cli.JobContext;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_date;

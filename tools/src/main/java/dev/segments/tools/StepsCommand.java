@@ -1,7 +1,9 @@
-package dev.segments.jobs.cli;
+package dev.segments.tools;
+
+import dev.segments.jobs.cli.ConfigOptions;
+import dev.segments.jobs.cli.JobContext;
 
 import dev.segments.common.UserError;
-import dev.segments.jobs.Main;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +43,7 @@ public final class StepsCommand implements Callable<Integer> {
     }
     try (JobContext ctx = JobContext.open(config, "segments steps")) {
       for (List<String> step : steps) {
-        int code = Main.execute(step.toArray(String[]::new));
+        int code = Tools.execute(step.toArray(String[]::new));
         if (code != 0) {
           return code;
         }
