@@ -1,5 +1,7 @@
 package dev.segments.common.config;
 
+import dev.segments.common.segments.Cond;
+
 import java.util.Optional;
 
 /**
@@ -11,10 +13,10 @@ import java.util.Optional;
  * @param event the event (EVENT steps)
  * @param atLeast the minimum count (EVENT) or active days (ACTIVE_DAYS)
  * @param withinDays the window, one of {@code features.windows}; empty = ever (EVENT only)
- * @param condition the comparison (TRAIT steps)
+ * @param condition the field condition of the segment language (TRAIT steps)
  */
 public record ActivationStep(
-    String name, Kind kind, String event, long atLeast, Optional<Integer> withinDays, Optional<Condition> condition) {
+    String name, Kind kind, String event, long atLeast, Optional<Integer> withinDays, Optional<Cond> condition) {
 
   /** The kinds of step. */
   public enum Kind {

@@ -6,6 +6,9 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.segments.common.segments.Cond;
+import dev.segments.common.segments.ConditionParser;
+import dev.segments.common.segments.FieldCatalog;
+import dev.segments.common.segments.SegmentDefinition.Entity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,22 +27,31 @@ final class ScoringConfigReader {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Set<String> FEATURE_KEYS = Set.of("importance", "events", "weights");
-  private static final Set<String> CONDITION_KEYS = Set.of("field", "op", "value");
   private static final Set<String> STEP_KEYS =
-      Set.of("name", "event", "at-least", "within-days", "field", "op", "value", "active-days");
+      Set.of("name", "event", "at-least", "within-days", "field", "op", "value", "days", "active-days");
   private static final Set<Integer> PERIODS = Set.of(1, 7, 30);
 
   private final List<String> problems;
   private final List<Integer> windows;
+  private final int longestWindow;
+  private final FieldCatalog fields;
 
-  private ScoringConfigReader(List<String> problems, List<Integer> windows) {
+  private ScoringConfigReader(List<String> problems, List<Integer> windows, int longestWindow, FieldCatalog fields) {
     this.problems = problems;
     this.windows = windows;
+    this.longestWindow = longestWindow;
+    this.fields = fields;
   }
 
-  /** Reads the scoring section; problems are added to {@code problems}. */
-  static ScoringSettings read(Config config, List<Integer> windows, List<String> problems) {
-    ScoringConfigReader r = new ScoringConfigReader(problems, windows);
+  /**
+   * Reads the scoring section; problems are added to {@code problems}. Populations and trait
+   * steps are conditions of the segment language, checked against the fields these windows and
+   * traits give the feature tables.
+   */
+  static ScoringSettings read(Config config, List<Integer> windows, int longestWindow, List<TraitColumn> userTraits,
+      List<TraitColumn> accountTraits, List<String> problems) {
+    ScoringConfigReader r =
+        new ScoringConfigReader(problems, windows, longestWindow, new FieldCatalog(windows, userTraits, accountTraits));
     int accuracy = 10_000;
     try {
       accuracy = config.getInt("scoring.percentile-accuracy");
@@ -92,7 +104,7 @@ final class ScoringConfigReader {
       if (parts.get(0).equals("features")) {
         known = parts.size() >= 3 && FEATURE_KEYS.contains(parts.get(2)) && (parts.size() == 3 || parts.get(2).equals("weights"));
       } else if (parts.get(0).equals("population")) {
-        known = parts.size() == 2 && CONDITION_KEYS.contains(parts.get(1));
+        known = true; // a condition of the segment language: its parser names unknown keys
       } else {
         known = defaults.hasPathOrNull(key);
       }
@@ -114,12 +126,13 @@ final class ScoringConfigReader {
     Workspace.Normalization normalization =
         enumValue(c, prefix, "normalization", Workspace.Normalization.class, Workspace.Normalization.EXPONENTIAL);
     List<Workspace.ScoredFeature> features = features(c, prefix);
-    Optional<Condition> population = Optional.empty();
+    Optional<Cond> population = Optional.empty();
     if (c.hasPath("population")) {
-      if (c.getValue("population").valueType() != ConfigValueType.OBJECT) {
-        problem(c, prefix, "population", c.getValue("population").render(), "must be { field = ..., op = ..., value = ... } or null");
+      ConfigValue p = c.getValue("population");
+      if (p.valueType() != ConfigValueType.OBJECT) {
+        problem(c, prefix, "population", p.render(), "must be a user condition { ... } of the segment language, or null");
       } else {
-        population = Optional.ofNullable(condition(c.getConfig("population"), prefix + ".population", c.getValue("population"), true));
+        population = Optional.ofNullable(condition(p, prefix, "population", Entity.USER, ConditionParser.Scope.POPULATION));
       }
     }
     List<ActivationStep> userSteps = steps(c, prefix, "activation.user");
@@ -260,10 +273,11 @@ final class ScoringConfigReader {
           problems.add(where + ".within-days = " + within.get() + " (" + item.origin().description()
               + "): within-days does not apply to a field step");
         }
-        Condition cond = condition(s, where, item, false);
-        if (cond != null) {
+        Cond cond = condition(item.withoutKey("name").withoutKey("within-days"), prefix, key + "[" + i + "]",
+            key.endsWith("account") ? Entity.ACCOUNT : Entity.USER, ConditionParser.Scope.STEP);
+        if (cond instanceof Cond.Field f) {
           step = new ActivationStep(
-              s.hasPath("name") ? s.getString("name") : cond.field() + "_" + cond.op().name().toLowerCase(Locale.ROOT),
+              s.hasPath("name") ? s.getString("name") : f.field() + "_" + f.op().name().toLowerCase(Locale.ROOT),
               ActivationStep.Kind.TRAIT, null, 0, Optional.empty(), Optional.of(cond));
         }
       }
@@ -301,69 +315,24 @@ final class ScoringConfigReader {
     return ((Number) v.unwrapped()).longValue();
   }
 
-  /** A field condition; {@code allowAccount}: the field may be account.<field>. */
-  private Condition condition(Config s, String where, ConfigValue whole, boolean allowAccount) {
-    int before = problems.size();
-    for (String k : List.of("field", "op")) {
-      if (!s.hasPath(k)) {
-        problems.add(where + "." + k + " is missing (" + whole.origin().description() + "): a condition is { field = ..., op = ..., value = ... }");
+  /**
+   * A condition of the segment language at {@code prefix.path}, parsed by the one parser; each
+   * problem is reported as {@code prefix.path... (origin): message}.
+   */
+  private Cond condition(ConfigValue value, String prefix, String path, Entity entity, ConditionParser.Scope scope) {
+    String origin = value.origin().description();
+    ConditionParser parser = new ConditionParser(fields, longestWindow, Set.of(), scope, new ConditionParser.Problems() {
+      @Override
+      public void error(String at, String message) {
+        problems.add(prefix + "." + at + " (" + origin + "): " + message);
       }
-    }
-    if (problems.size() > before) {
-      return null;
-    }
-    String field = stepString(s, where, "field");
-    String opText = stepString(s, where, "op");
-    if (field == null || opText == null) {
-      return null;
-    }
-    String bare = field.startsWith("account.") && allowAccount ? field.substring("account.".length()) : field;
-    if (!NAME.matcher(bare).matches()) {
-      problems.add(where + ".field = " + field + " (" + s.getValue("field").origin().description()
-          + "): must be a column or trait name in snake_case" + (allowAccount ? " (or account.<name>)" : ""));
-      return null;
-    }
-    Optional<Cond.FieldOp> op = Cond.FieldOp.of(opText.trim().toLowerCase(Locale.ROOT)).filter(Cond.FieldOp::isComparison);
-    if (op.isEmpty()) {
-      String valid = String.join(", ", java.util.Arrays.stream(Cond.FieldOp.values())
-          .filter(Cond.FieldOp::isComparison).map(o -> o.symbol).toList());
-      problems.add(where + ".op = " + opText + " (" + s.getValue("op").origin().description() + "): unknown operator; one of " + valid);
-      return null;
-    }
-    List<Object> values = new ArrayList<>();
-    if (s.hasPath("value")) {
-      ConfigValue v = s.getValue("value");
-      if (v.valueType() == ConfigValueType.LIST) {
-        for (Object o : (List<?>) v.unwrapped()) {
-          values.add(o);
-        }
-      } else if (v.valueType() == ConfigValueType.OBJECT) {
-        problems.add(where + ".value = " + v.render() + " (" + v.origin().description() + "): must be a value or a list of values");
-        return null;
-      } else {
-        values.add(v.unwrapped());
+
+      @Override
+      public void warning(String at, String message) {
+        // Event names are not checked against the features here (the features are read alongside).
       }
-      for (Object o : values) {
-        if (o == null || o instanceof Map || o instanceof List) {
-          problems.add(where + ".value = " + v.render() + " (" + v.origin().description() + "): values must be strings, numbers or booleans");
-          return null;
-        }
-      }
-    }
-    int arity = op.get().arity();
-    String expected = switch (arity) {
-      case 0 -> "takes no value";
-      case 2 -> "takes value = [low, high]";
-      case -1 -> "takes a list of one or more values";
-      default -> "takes one value";
-    };
-    boolean ok = arity == -1 ? !values.isEmpty() : values.size() == arity;
-    if (!ok || (arity == 1 && s.getValue("value").valueType() == ConfigValueType.LIST)) {
-      problems.add(where + ".value = " + (s.hasPath("value") ? s.getValue("value").render() : "not set") + " ("
-          + whole.origin().description() + "): operator " + op.get().symbol + " " + expected);
-      return null;
-    }
-    return new Condition(field, op.get(), values);
+    });
+    return parser.parse(value, path, entity);
   }
 
   private Workspace.Bands bands(Config c, String prefix) {

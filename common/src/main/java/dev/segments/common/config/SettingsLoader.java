@@ -182,7 +182,7 @@ public final class SettingsLoader {
         }
       }
     }
-    ScoringSettings scoring = ScoringConfigReader.read(config, windows, r.problems);
+    ScoringSettings scoring = ScoringConfigReader.read(config, windows, Math.max(totalUsersWindow, windows.isEmpty() ? 1 : windows.get(windows.size() - 1)), userTraits, accountTraits, r.problems);
     String segmentsDir = r.nonEmptyString("segments.dir");
     r.throwIfProblems();
     return new Settings(

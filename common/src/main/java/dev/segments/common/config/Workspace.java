@@ -1,5 +1,7 @@
 package dev.segments.common.config;
 
+import dev.segments.common.segments.Cond;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ public record Workspace(
     int periodDays,
     Normalization normalization,
     List<ScoredFeature> features,
-    Optional<Condition> population,
+    Optional<Cond> population,
     List<ActivationStep> userSteps,
     List<ActivationStep> accountSteps,
     Bands bands) {

@@ -3,11 +3,68 @@ package dev.segments.common.segments;
 import java.util.List;
 import java.util.Optional;
 
-/** A node of a segment's condition tree (docs/segments.md). */
+/**
+ * A node of a condition tree of the segment language (docs/segments.md): a segment's {@code
+ * where}, a workspace's {@code population}, an activation step's condition. Parsed by {@link
+ * ConditionParser}, walked by a {@link CondVisitor}, compiled to Spark columns by the jobs'
+ * segment compiler.
+ */
 public sealed interface Cond {
+
+  /** Calls the visitor's method for this node's kind. */
+  <R> R accept(CondVisitor<R> visitor);
+
+  /**
+   * The segment ids a tree refers to, of its own entity: references inside a user aggregate are
+   * to user segments, evaluated before any account segment, so they are not followed.
+   */
+  static java.util.Set<String> references(Cond c) {
+    return c.accept(new CondVisitor.Walk<java.util.Set<String>>() {
+      @Override
+      protected java.util.Set<String> leaf(Cond n) {
+        return n instanceof SegmentRef r ? new java.util.LinkedHashSet<>(List.of(r.segment())) : new java.util.LinkedHashSet<>();
+      }
+
+      @Override
+      protected java.util.Set<String> combine(java.util.Set<String> a, java.util.Set<String> b) {
+        a.addAll(b);
+        return a;
+      }
+
+      @Override
+      public java.util.Set<String> userAggregate(UserAggregate u) {
+        return new java.util.LinkedHashSet<>();
+      }
+    });
+  }
+
+  /** Whether any node of the tree (the users of an aggregate included) satisfies the test. */
+  static boolean anyNode(Cond c, java.util.function.Predicate<Cond> test) {
+    return c.accept(new CondVisitor.Walk<Boolean>() {
+      @Override
+      protected Boolean leaf(Cond n) {
+        return test.test(n);
+      }
+
+      @Override
+      protected Boolean combine(Boolean a, Boolean b) {
+        return a || b;
+      }
+    });
+  }
+
+  /** Whether the tree has an {@code account.<field>} condition (user trees, or the users of an aggregate). */
+  static boolean readsAccountFields(Cond c) {
+    return anyNode(c, n -> n instanceof Field f && f.field().startsWith("account."));
+  }
 
   /** Every item holds. */
   record All(List<Cond> items) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.all(this);
+    }
+
     public All {
       items = List.copyOf(items);
     }
@@ -15,19 +72,34 @@ public sealed interface Cond {
 
   /** At least one item holds. */
   record Any(List<Cond> items) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.any(this);
+    }
+
     public Any {
       items = List.copyOf(items);
     }
   }
 
   /** The item does not hold. */
-  record Not(Cond item) implements Cond {}
+  record Not(Cond item) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.not(this);
+    }
+  }
 
   /**
    * A field compared with literal values; {@code days} for {@code more_than_days_ago} /
    * {@code within_days}.
    */
   record Field(String field, FieldOp op, List<Object> values, int days) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.field(this);
+    }
+
     public Field {
       values = List.copyOf(values);
     }
@@ -45,22 +117,47 @@ public sealed interface Cond {
       Optional<Integer> withinDays,
       List<PropertyFilter> where,
       Optional<Occurrence> occurrence) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.event(this);
+    }
+
     public Event {
       where = List.copyOf(where);
     }
   }
 
   /** Member (or not) of another segment of the same entity on the same date. */
-  record SegmentRef(String segment, boolean member) implements Cond {}
+  record SegmentRef(String segment, boolean member) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.segmentRef(this);
+    }
+  }
 
   /** Account segments: how many / what share of the account's users satisfy {@code users}. */
-  record UserAggregate(Cond users, AggregateKind kind, FieldOp op, double value) implements Cond {}
+  record UserAggregate(Cond users, AggregateKind kind, FieldOp op, double value) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.userAggregate(this);
+    }
+  }
 
   /** A suggested band: its metric between the bounds segment_thresholds records for the day. */
-  record Band(String workspace, String band, String metric) implements Cond {}
+  record Band(String workspace, String band, String metric) implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.band(this);
+    }
+  }
 
   /** Always true (the standard {@code all_*} segments). */
-  record True() implements Cond {}
+  record True() implements Cond {
+    @Override
+    public <R> R accept(CondVisitor<R> visitor) {
+      return visitor.always(this);
+    }
+  }
 
   /** A filter on an event property (text in the {@code properties} map). */
   record PropertyFilter(String property, FieldOp op, List<Object> values) {

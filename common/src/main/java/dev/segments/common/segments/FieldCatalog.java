@@ -1,5 +1,15 @@
 package dev.segments.common.segments;
 
+import dev.segments.common.tables.ColumnSpec;
+import dev.segments.common.tables.TableCatalog;
+import dev.segments.common.tables.TableSpec;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.TraitColumn;
 import java.util.LinkedHashMap;
@@ -7,8 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fields a segment may compare, per entity, with their types: the feature table's columns,
- * the score columns (of the segment's workspace) and {@code days_since_created}. Untyped traits
+ * The fields a segment may compare, per entity, with their types: the feature table's columns
+ * and the score columns (of the segment's workspace), both from the table catalog, and {@code
+ * days_since_created}. Untyped traits
  * are {@code traits.<name>} (text). Known without Spark, from the settings.
  */
 public final class FieldCatalog {
@@ -23,69 +34,88 @@ public final class FieldCatalog {
     MAP
   }
 
+  /** Columns of a table that are keys or dates, not fields a condition compares. */
+  private static final Set<String> NOT_FIELDS = Set.of("as_of_date", "workspace");
+
   /** Columns of user_scores and account_scores a segment may compare (its workspace's). */
-  private static final Map<String, Type> SCORE_FIELDS = scoreFields();
-  /** Columns of account_scores only. */
+  private static final Map<String, Type> SCORE_FIELDS = scoreFields(TableCatalog.USER_SCORES);
+  /** Columns of account_scores only ({@code total_users} is the account feature's). */
   private static final Map<String, Type> ACCOUNT_SCORE_FIELDS = accountScoreFields();
 
   private final Map<String, Type> user = new LinkedHashMap<>();
   private final Map<String, Type> account = new LinkedHashMap<>();
 
   public FieldCatalog(Settings settings) {
-    for (Map<String, Type> m : java.util.List.of(user, account)) {
-      m.put("first_seen", Type.TIMESTAMP);
-      m.put("last_seen", Type.TIMESTAMP);
-      m.put("tenure_days", Type.NUMBER);
-      m.put("days_since_last_seen", Type.NUMBER);
+    this(settings.features().windows(), settings.userTraits(), settings.accountTraits());
+  }
+
+  /** The fields of the feature tables (from the table catalog) for these windows and traits, and the scores. */
+  public FieldCatalog(List<Integer> windows, List<TraitColumn> userTraits, List<TraitColumn> accountTraits) {
+    features(user, TableCatalog.USER_FEATURES, windows);
+    features(account, TableCatalog.ACCOUNT_FEATURES, windows);
+    for (Map<String, Type> m : List.of(user, account)) {
       m.put("days_since_created", Type.NUMBER);
-      for (int w : settings.features().windows()) {
-        m.put("active_days_" + w + "d", Type.NUMBER);
-        m.put("total_events_" + w + "d", Type.NUMBER);
-        m.put("event_counts_" + w + "d", Type.MAP);
-      }
-      m.put("total_events_all_time", Type.NUMBER);
-      m.put("event_counts_all_time", Type.MAP);
-      m.put("traits", Type.MAP);
-      m.putAll(SCORE_FIELDS);
+      SCORE_FIELDS.forEach(m::putIfAbsent);
     }
-    user.put("user_id", Type.STRING);
-    user.put("account_id", Type.STRING);
-    account.put("account_id", Type.STRING);
-    account.put("member_users", Type.NUMBER);
-    account.put("total_users", Type.NUMBER);
-    account.put("users_ever_seen", Type.NUMBER);
-    for (int w : settings.features().windows()) {
-      account.put("active_users_" + w + "d", Type.NUMBER);
-    }
-    account.putAll(ACCOUNT_SCORE_FIELDS);
-    for (TraitColumn t : settings.userTraits()) {
+    ACCOUNT_SCORE_FIELDS.forEach(account::putIfAbsent);
+    for (TraitColumn t : userTraits) {
       user.putIfAbsent(t.column(), typeOf(t));
     }
-    for (TraitColumn t : settings.accountTraits()) {
+    for (TraitColumn t : accountTraits) {
       account.putIfAbsent(t.column(), typeOf(t));
     }
   }
 
-  private static Map<String, Type> scoreFields() {
-    Map<String, Type> m = new LinkedHashMap<>();
-    for (String s : java.util.List.of("raw_score", "engagement_score", "frequency", "breadth",
-        "activation_progress", "previous_score", "score_change")) {
-      m.put(s, Type.NUMBER);
+  private static void features(Map<String, Type> into, TableSpec table, List<Integer> windows) {
+    for (ColumnSpec c : table.columns()) {
+      if (c.isTraits() || NOT_FIELDS.contains(c.name())) {
+        continue;
+      }
+      if (c.isWindowed()) {
+        windows.forEach(w -> into.put(c.forWindow(w), typeOf(c)));
+      } else {
+        into.put(c.name(), typeOf(c));
+      }
     }
-    m.put("active", Type.BOOLEAN);
-    m.put("activated", Type.BOOLEAN);
-    m.put("trend", Type.STRING);
-    m.put("activation_steps_done", Type.STRING_ARRAY);
+  }
+
+  private static Map<String, Type> scoreFields(TableSpec scores) {
+    Map<String, Type> m = new LinkedHashMap<>();
+    Set<String> keys = Set.of("user_id", "account_id");
+    for (ColumnSpec c : scores.columns()) {
+      if (!NOT_FIELDS.contains(c.name()) && !keys.contains(c.name())) {
+        m.put(c.name(), typeOf(c));
+      }
+    }
     return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Map<String, Type> accountScoreFields() {
-    Map<String, Type> m = new LinkedHashMap<>();
-    for (String s : java.util.List.of("avg_user_score", "active_users", "active_user_pct", "activated_users",
-        "adoption", "adoption_all_time")) {
-      m.put(s, Type.NUMBER);
-    }
+    Map<String, Type> m = new LinkedHashMap<>(scoreFields(TableCatalog.ACCOUNT_SCORES));
+    m.keySet().removeAll(SCORE_FIELDS.keySet());
+    m.remove("total_users");
     return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The condition type of a catalog column. */
+  static Type typeOf(ColumnSpec c) {
+    DataType t = c.dataType();
+    if (t instanceof MapType) {
+      return Type.MAP;
+    }
+    if (t instanceof ArrayType) {
+      return Type.STRING_ARRAY;
+    }
+    if (t.equals(DataTypes.StringType)) {
+      return Type.STRING;
+    }
+    if (t.equals(DataTypes.BooleanType)) {
+      return Type.BOOLEAN;
+    }
+    if (t.equals(DataTypes.TimestampType) || t.equals(DataTypes.DateType)) {
+      return Type.TIMESTAMP;
+    }
+    return Type.NUMBER;
   }
 
   private static Type typeOf(TraitColumn t) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.segments.common.segments.Cond;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +61,11 @@ class ScoringSettingsTest {
     assertEquals(2, ws.scoredFeatureCount());
     assertEquals(List.of("a_at_least_2_in_7d", "admin", "active_3_days_in_14d"),
         ws.userSteps().stream().map(ActivationStep::name).toList());
-    assertEquals(new Condition("role", dev.segments.common.segments.Cond.FieldOp.IN, List.of("admin", "owner")), ws.userSteps().get(1).condition().get());
+    assertEquals(new Cond.Field("role", Cond.FieldOp.IN, List.of("admin", "owner"), 0), ws.userSteps().get(1).condition().get());
     Workspace paid = s.scoring().workspaces().get(1);
     assertEquals("paid", paid.name());
     assertEquals(7, paid.periodDays());
-    assertEquals(Optional.of(new Condition("account.plan", dev.segments.common.segments.Cond.FieldOp.NE, List.of("free"))), paid.population());
+    assertEquals(Optional.of(new Cond.Field("account.plan", Cond.FieldOp.NE, List.of("free"), 0)), paid.population());
     assertEquals(75, paid.bands().mostEngaged());
   }
 
@@ -83,7 +84,7 @@ class ScoringSettingsTest {
             { event = a }
             { event = a, at-least = 1, field = role, op = "=", value = x }
             { field = role, op = "~", value = x }
-            { field = role, op = between, value = 3 }
+            { field = tenure_days, op = between, value = 3 }
             { active-days = 2 }
             { event = b, at-least = 1, within-days = 3 }
           ]
@@ -107,9 +108,10 @@ class ScoringSettingsTest {
         "scoring.workspaces.default.activation.user[0].at-least is missing",
         "scoring.workspaces.default.activation.user[1] = ",
         "a step needs exactly one of event (with at-least), field (with op, value) or active-days",
-        "scoring.workspaces.default.activation.user[2].op = ~",
-        "unknown operator",
-        "operator between takes value = [low, high]",
+        "scoring.workspaces.default.activation.user[2].op (",
+        "unknown operator '~'",
+        "scoring.workspaces.default.activation.user[3].value (",
+        "operator between takes value = [low, high], not 3",
         "an active-days step needs within-days",
         "scoring.workspaces.default.activation.user[5].within-days = 3",
         "must be one of features.windows [1, 7, 14, 30, 90]",
@@ -126,5 +128,58 @@ class ScoringSettingsTest {
     String all = String.join("\n", problems("features.windows = [1, 7]\nscoring.workspaces.default.period-days = 30\n"));
     assertTrue(all.contains("scoring.workspaces.default.period-days = 30"), all);
     assertTrue(all.contains("must be one of features.windows [1, 7]"), all);
+  }
+
+  @Test
+  void populationsAreConditionsOfTheSegmentLanguage() throws IOException {
+    Settings s = load("""
+        scoring.workspaces.default.population {
+          any = [
+            { field = account.plan, op = in, value = [pro, enterprise] }
+            { all = [ { event = report_created, at_least = 2, within_days = 30 }, { not = { field = role, op = "=", value = guest } } ] }
+          ]
+        }
+        """);
+    Cond expected = new Cond.Any(List.of(
+        new Cond.Field("account.plan", Cond.FieldOp.IN, List.of("pro", "enterprise"), 0),
+        new Cond.All(List.of(
+            new Cond.Event("report_created", Cond.CountOp.AT_LEAST, 2, Optional.of(30), List.of(), Optional.empty()),
+            new Cond.Not(new Cond.Field("role", Cond.FieldOp.EQ, List.of("guest"), 0))))));
+    assertEquals(Optional.of(expected), s.scoring().workspaces().get(0).population());
+  }
+
+  @Test
+  void conditionsOfPopulationsAndStepsAreTypeChecked() throws IOException {
+    String all = String.join("\n", problems("""
+        scoring.workspaces.default {
+          population = { all = [ { field = engagement_score, op = ">", value = 10 }, { segment = all_users } ] }
+          activation.user = [
+            { name = often, field = frequency, op = ">=", value = 3 }
+            { name = plan, field = rol, op = "=", value = pro }
+            { name = role, field = role, op = ">", value = 3 }
+            { name = acct, field = account.plan, op = "=", value = pro }
+          ]
+          activation.account = [ { name = big, field = member_users, op = ">=", value = many } ]
+        }
+        """));
+    List<String> expected = List.of(
+        // Scores are computed from the population and the steps: neither may read them.
+        "scoring.workspaces.default.population.all[0].field (",
+        "'engagement_score' is a score; a population cannot read scores",
+        "scoring.workspaces.default.population.all[1].segment (",
+        "a population cannot refer to segments",
+        "scoring.workspaces.default.activation.user[0].field (",
+        "'frequency' is a score; an activation step cannot read scores",
+        "scoring.workspaces.default.activation.user[1].field (",
+        "unknown user field 'rol'; did you mean 'role'?",
+        "scoring.workspaces.default.activation.user[2].op (",
+        "operator '>' does not fit text field role",
+        "scoring.workspaces.default.activation.user[3].field (",
+        "an activation step reads the entity's own fields, not account.<field>",
+        "scoring.workspaces.default.activation.account[0].value (",
+        "\"many\" is not a number");
+    for (String e : expected) {
+      assertTrue(all.contains(e), "expected a problem containing <" + e + "> in:\n" + all);
+    }
   }
 }

@@ -23,6 +23,8 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.ActivationStep;
+import dev.segments.common.segments.SegmentDefinition.Entity;
+import dev.segments.jobs.segments.SegmentCompiler;
 import dev.segments.common.config.Workspace;
 import dev.segments.jobs.features.WindowAggregates;
 import java.util.ArrayList;
@@ -97,8 +99,8 @@ final class ScoreColumns {
     return whole == 0 ? lit(0.0) : round(part.cast("double").multiply(100.0).divide(whole), 1);
   }
 
-  /** Whether each step is done, in step order, for a feature table with these columns. */
-  static List<Column> stepsDone(List<ActivationStep> steps, List<String> columns) {
+  /** Whether each step is done, in step order, over the entity's feature rows; conditions compiled by the segment compiler. */
+  static List<Column> stepsDone(List<ActivationStep> steps, SegmentCompiler conditions, Entity entity) {
     List<Column> out = new ArrayList<>();
     for (ActivationStep s : steps) {
       Column done = switch (s.kind()) {
@@ -107,7 +109,7 @@ final class ScoreColumns {
                 lit(0L))
             .geq(lit(s.atLeast()));
         case ACTIVE_DAYS -> coalesce(col(WindowAggregates.activeDays(s.withinDays().orElseThrow())), lit(0L)).geq(lit(s.atLeast()));
-        case TRAIT -> Conditions.compile(s.condition().orElseThrow(), Conditions.field(s.condition().get().field(), columns));
+        case TRAIT -> conditions.compile(s.condition().orElseThrow(), entity, "");
       };
       out.add(done);
     }

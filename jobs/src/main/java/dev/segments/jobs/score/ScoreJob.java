@@ -19,7 +19,10 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.Workspace;
+import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableCatalog;
+import dev.segments.jobs.segments.SegmentCompiler;
+import dev.segments.jobs.segments.SegmentsEvaluator;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
@@ -81,8 +84,14 @@ public final class ScoreJob {
       throw new UserError("Cannot score " + date + ": user_features has no rows for that date (run segments features --date "
           + date + " first, or segments run --date " + date + ")");
     }
-    Dataset<Row> userFeatures = warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> accountFeatures = warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))).persist(StorageLevel.MEMORY_AND_DISK());
+    // With days_since_created, which conditions of activation steps may read.
+    Dataset<Row> userFeatures = SegmentsEvaluator.withDaysSinceCreated(
+        warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.userTraits())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> accountFeatures = SegmentsEvaluator.withDaysSinceCreated(
+        warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.accountTraits())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    SegmentCompiler conditions = SegmentsEvaluator.compiler(date, java.util.Map.of(), settings);
     int longestPeriod = settings.scoring().workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
     Dataset<Row> activity = warehouse.read(TableNames.USER_DAILY_ACTIVITY)
         .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(longestPeriod - 1L))), lit(day)))
@@ -95,7 +104,12 @@ public final class ScoreJob {
       List<Row> thresholds = new ArrayList<>();
       List<WorkspaceSummary> summaries = new ArrayList<>();
       for (Workspace ws : settings.scoring().workspaces()) {
-        WorkspaceScorer scorer = new WorkspaceScorer(ws, date, userFeatures, accountFeatures, activity,
+        // The population: a user condition of the segment language, evaluated as a segment is.
+        Dataset<Row> population = ws.population().isEmpty()
+            ? userFeatures
+            : userFeatures.join(new SegmentsEvaluator(spark, settings, warehouse).usersMatching(date, ws.population().get(), userFeatures),
+                "user_id", "left_semi");
+        WorkspaceScorer scorer = new WorkspaceScorer(ws, date, population, conditions, userFeatures, accountFeatures, activity,
             previousScores(TableNames.USER_SCORES, "user_id", ws, date),
             previousScores(TableNames.ACCOUNT_SCORES, "account_id", ws, date),
             settings.scoring().percentileAccuracy());
@@ -149,9 +163,15 @@ public final class ScoreJob {
     private final int accuracy;
     private final ScoreColumns sc;
 
-    WorkspaceScorer(Workspace ws, LocalDate date, Dataset<Row> userFeatures, Dataset<Row> accountFeatures,
-        Dataset<Row> activity, Dataset<Row> previousUsers, Dataset<Row> previousAccounts, int accuracy) {
+    private final Dataset<Row> population;
+    private final SegmentCompiler conditions;
+
+    WorkspaceScorer(Workspace ws, LocalDate date, Dataset<Row> population, SegmentCompiler conditions, Dataset<Row> userFeatures,
+        Dataset<Row> accountFeatures, Dataset<Row> activity, Dataset<Row> previousUsers, Dataset<Row> previousAccounts,
+        int accuracy) {
       this.ws = ws;
+      this.population = population;
+      this.conditions = conditions;
       this.date = date;
       this.userFeatures = userFeatures;
       this.accountFeatures = accountFeatures;
@@ -165,9 +185,7 @@ public final class ScoreJob {
     Result score() {
       List<Dataset<Row>> persisted = new ArrayList<>();
       // Users in the population, with the parts of their score.
-      Dataset<Row> population = population();
-      List<String> userColumns = Conditions.columns(userFeatures.schema());
-      List<Column> userSteps = ScoreColumns.stepsDone(ws.userSteps(), userColumns);
+      List<Column> userSteps = ScoreColumns.stepsDone(ws.userSteps(), conditions, Entity.USER);
       Column scored = sc.scoredEvents(sc.periodCounts());
       List<Column> parts = new ArrayList<>(List.of(
           col("user_id"), col("account_id"),
@@ -202,8 +220,7 @@ public final class ScoreJob {
           .where(col("account_id").isNotNull())
           .groupBy("account_id")
           .agg(count_distinct(col("activity_date")).as("frequency"));
-      List<String> accountColumns = Conditions.columns(accountFeatures.schema());
-      List<Column> accountSteps = ScoreColumns.stepsDone(ws.accountSteps(), accountColumns);
+      List<Column> accountSteps = ScoreColumns.stepsDone(ws.accountSteps(), conditions, Entity.ACCOUNT);
       List<Column> accountParts = new ArrayList<>(List.of(col("account_id"), col("total_users")));
       accountParts.addAll(ScoreColumns.activation(ws.accountSteps(), accountSteps));
       long scoredEventTypes = scoredEventTypes();
@@ -241,23 +258,6 @@ public final class ScoreJob {
       WorkspaceSummary summary = new WorkspaceSummary(ws.name(), userStats.entities(), userStats.active(), userBenchmark,
           accountStats.entities(), accountStats.active(), accountBenchmark);
       return new Result(userOut, accountOut, thresholds, summary, persisted);
-    }
-
-    /** user_features rows of the workspace's population. */
-    private Dataset<Row> population() {
-      if (ws.population().isEmpty()) {
-        return userFeatures;
-      }
-      var p = ws.population().get();
-      if (p.field().startsWith("account.")) {
-        String field = p.field().substring("account.".length());
-        Column value = Conditions.field(field, Conditions.columns(accountFeatures.schema()));
-        Dataset<Row> accountValues = accountFeatures.select(col("account_id"), value.as("__population_value"));
-        return userFeatures.join(accountValues, "account_id", "left")
-            .where(Conditions.compile(p, col("__population_value")))
-            .drop("__population_value");
-      }
-      return userFeatures.where(Conditions.compile(p, Conditions.field(p.field(), Conditions.columns(userFeatures.schema()))));
     }
 
     /** Rollup rows of scored events in the period: (activity_date, user_id, event). */

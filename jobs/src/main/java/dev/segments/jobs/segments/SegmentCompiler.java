@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.to_date;
 import dev.segments.common.segments.Cond;
 import dev.segments.common.segments.Cond.FieldOp;
 import dev.segments.common.segments.FieldCatalog;
-import dev.segments.jobs.score.Conditions;
+import dev.segments.common.segments.CondVisitor;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 
 /**
  * Compiles condition trees to Spark columns over an entity's base frame (see {@link
@@ -30,7 +31,7 @@ import org.apache.spark.sql.Column;
  * account__<column>}; event aggregates as {@code ev_<n>}; user aggregates as {@code ua_<n>} and
  * {@code ua_total}; memberships computed so far as the array {@code __m}.
  */
-final class SegmentCompiler {
+public final class SegmentCompiler {
 
   /** A band's bounds on the day: metric between lower and upper (null = open). */
   record Bounds(String metric, Double lower, Double upper) {}
@@ -44,7 +45,7 @@ final class SegmentCompiler {
   /** User aggregates → the workspace of the segment they are in (for score fields). */
   final Map<Cond.UserAggregate, String> aggregateWorkspaces = new LinkedHashMap<>();
 
-  SegmentCompiler(LocalDate date, Map<String, Bounds> bands) {
+  public SegmentCompiler(LocalDate date, Map<String, Bounds> bands) {
     this.date = date;
     this.bands = bands;
     events.put(Entity.USER, new LinkedHashMap<>());
@@ -65,50 +66,87 @@ final class SegmentCompiler {
 
   /** Registers every event condition and user aggregate of a tree (before the frames are built). */
   void register(Cond c, Entity entity, String workspace) {
-    if (c instanceof Cond.All a) {
-      a.items().forEach(i -> register(i, entity, workspace));
-    } else if (c instanceof Cond.Any a) {
-      a.items().forEach(i -> register(i, entity, workspace));
-    } else if (c instanceof Cond.Not n) {
-      register(n.item(), entity, workspace);
-    } else if (c instanceof Cond.Event e) {
-      Cond.Event key = aggregateOf(e);
-      if (!events.get(entity).containsKey(key)) {
-        events.get(entity).put(key, "ev_" + (events.get(Entity.USER).size() + events.get(Entity.ACCOUNT).size()));
+    c.accept(new CondVisitor.Walk<Void>() {
+      @Override
+      protected Void leaf(Cond n) {
+        return null;
       }
-    } else if (c instanceof Cond.UserAggregate u) {
-      register(u.users(), Entity.USER, workspace);
-      if (!aggregates.containsKey(u)) {
-        aggregates.put(u, "ua_" + aggregates.size());
-        aggregateWorkspaces.put(u, workspace);
+
+      @Override
+      protected Void combine(Void a, Void b) {
+        return null;
       }
-    }
+
+      @Override
+      public Void event(Cond.Event e) {
+        Cond.Event key = aggregateOf(e);
+        if (!events.get(entity).containsKey(key)) {
+          events.get(entity).put(key, "ev_" + (events.get(Entity.USER).size() + events.get(Entity.ACCOUNT).size()));
+        }
+        return null;
+      }
+
+      @Override
+      public Void userAggregate(Cond.UserAggregate u) {
+        register(u.users(), Entity.USER, workspace);
+        if (!aggregates.containsKey(u)) {
+          aggregates.put(u, "ua_" + aggregates.size());
+          aggregateWorkspaces.put(u, workspace);
+        }
+        return null;
+      }
+    });
   }
 
-  Column compile(Cond c, Entity entity, String workspace) {
-    Column result;
-    if (c instanceof Cond.True) {
-      result = lit(true);
-    } else if (c instanceof Cond.All a) {
-      result = a.items().stream().map(i -> compile(i, entity, workspace)).reduce(Column::and).orElse(lit(true));
-    } else if (c instanceof Cond.Any a) {
-      result = a.items().stream().map(i -> compile(i, entity, workspace)).reduce(Column::or).orElse(lit(false));
-    } else if (c instanceof Cond.Not n) {
-      result = not(compile(n.item(), entity, workspace));
-    } else if (c instanceof Cond.Field f) {
-      result = field(f, entity, workspace);
-    } else if (c instanceof Cond.Event e) {
-      result = event(e, entity);
-    } else if (c instanceof Cond.SegmentRef r) {
-      Column in = array_contains(col("__m"), r.segment());
-      result = r.member() ? in : not(in);
-    } else if (c instanceof Cond.UserAggregate u) {
-      result = aggregate(u);
-    } else if (c instanceof Cond.Band b) {
-      result = band(b, entity);
-    } else {
-      throw new IllegalArgumentException("unknown condition " + c);
-    }
+  /** The tree as a column over the entity's base frame: true or false, never null. */
+  public Column compile(Cond c, Entity entity, String workspace) {
+    Column result = c.accept(new CondVisitor<Column>() {
+      @Override
+      public Column all(Cond.All a) {
+        return a.items().stream().map(i -> compile(i, entity, workspace)).reduce(Column::and).orElse(lit(true));
+      }
+
+      @Override
+      public Column any(Cond.Any a) {
+        return a.items().stream().map(i -> compile(i, entity, workspace)).reduce(Column::or).orElse(lit(false));
+      }
+
+      @Override
+      public Column not(Cond.Not n) {
+        return functions.not(compile(n.item(), entity, workspace));
+      }
+
+      @Override
+      public Column field(Cond.Field f) {
+        return SegmentCompiler.this.field(f, entity, workspace);
+      }
+
+      @Override
+      public Column event(Cond.Event e) {
+        return SegmentCompiler.this.event(e, entity);
+      }
+
+      @Override
+      public Column segmentRef(Cond.SegmentRef r) {
+        Column in = array_contains(col("__m"), r.segment());
+        return r.member() ? in : functions.not(in);
+      }
+
+      @Override
+      public Column userAggregate(Cond.UserAggregate u) {
+        return aggregate(u);
+      }
+
+      @Override
+      public Column band(Cond.Band b) {
+        return SegmentCompiler.this.band(b, entity);
+      }
+
+      @Override
+      public Column always(Cond.True t) {
+        return lit(true);
+      }
+    });
     return coalesce(result, lit(false));
   }
 
@@ -147,8 +185,8 @@ final class SegmentCompiler {
     return switch (f.op()) {
       case MORE_THAN_DAYS_AGO -> daysAgo(v).gt(f.days());
       case WITHIN_DAYS -> daysAgo(v).between(0, f.days() - 1);
-      case CONTAINS -> f.field().equals("activation_steps_done") ? array_contains(v, x.get(0)) : Conditions.compare(f.op(), v, x);
-      default -> Conditions.compare(f.op(), v, x);
+      case CONTAINS -> f.field().equals("activation_steps_done") ? array_contains(v, x.get(0)) : compare(f.op(), v, x);
+      default -> compare(f.op(), v, x);
     };
   }
 
@@ -158,7 +196,32 @@ final class SegmentCompiler {
   }
 
   /** Timestamp fields (first_seen, last_seen, timestamp traits), set by the job from the catalog. */
-  java.util.Set<String> timestampFields = java.util.Set.of("first_seen", "last_seen");
+  public java.util.Set<String> timestampFields = java.util.Set.of("first_seen", "last_seen");
+
+  /**
+   * A comparison operator of the segment language applied to a column and literal values (the
+   * timing operators are {@link #field}'s). Never null: a missing value (null) matches only
+   * {@code !=}, {@code not_in} and {@code is_not_set}.
+   */
+  static Column compare(FieldOp op, Column value, List<Object> v) {
+    Column result = switch (op) {
+      case EQ -> value.equalTo(lit(v.get(0)));
+      case NE -> coalesce(value.notEqual(lit(v.get(0))), lit(true));
+      case LT -> value.lt(lit(v.get(0)));
+      case LE -> value.leq(lit(v.get(0)));
+      case GT -> value.gt(lit(v.get(0)));
+      case GE -> value.geq(lit(v.get(0)));
+      case BETWEEN -> value.between(lit(v.get(0)), lit(v.get(1)));
+      case IN -> value.isin(v.toArray());
+      case NOT_IN -> coalesce(not(value.isin(v.toArray())), lit(true));
+      case CONTAINS -> value.cast("string").contains(lit(String.valueOf(v.get(0))));
+      case STARTS_WITH -> value.cast("string").startsWith(lit(String.valueOf(v.get(0))));
+      case IS_SET -> value.isNotNull();
+      case IS_NOT_SET -> value.isNull();
+      case MORE_THAN_DAYS_AGO, WITHIN_DAYS -> throw new IllegalArgumentException(op.symbol + " is not a comparison");
+    };
+    return coalesce(result, lit(false));
+  }
 
   private Column daysAgo(Column timestamp) {
     return datediff(lit(Date.valueOf(date)), to_date(timestamp));

@@ -25,7 +25,7 @@ import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
-import dev.segments.jobs.score.Conditions;
+import dev.segments.common.segments.ReferenceGraph;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -68,11 +68,7 @@ public final class SegmentsEvaluator {
   public Dataset<Row> members(LocalDate date, List<SegmentDefinition> segments) {
     Date day = Date.valueOf(date);
     requireScores(date);
-    SegmentCompiler compiler = new SegmentCompiler(date, bands(date));
-    Set<String> timestampFields = new java.util.HashSet<>(Set.of("first_seen", "last_seen"));
-    settings.userTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
-    settings.accountTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
-    compiler.timestampFields = timestampFields;
+    SegmentCompiler compiler = compiler(date, bands(date), settings);
     List<SegmentDefinition> users = segments.stream().filter(s -> s.entity() == Entity.USER).toList();
     List<SegmentDefinition> accounts = segments.stream().filter(s -> s.entity() == Entity.ACCOUNT).toList();
     users.forEach(s -> compiler.register(s.where(), Entity.USER, s.workspace()));
@@ -86,7 +82,7 @@ public final class SegmentsEvaluator {
     accountBase = withEvents(accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
 
     Dataset<Row> userBase = withScores(userFeatures, TableNames.USER_SCORES, "user_id", day);
-    if (segments.stream().anyMatch(d -> readsAccountFields(d.where()))) {
+    if (segments.stream().anyMatch(d -> Cond.readsAccountFields(d.where()))) {
       Dataset<Row> prefixed = accountBase.select(java.util.Arrays.stream(accountBase.columns())
           .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
       userBase = userBase.join(prefixed, userBase.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
@@ -142,8 +138,39 @@ public final class SegmentsEvaluator {
     return out;
   }
 
+  /** A compiler for the date's conditions, knowing which fields are timestamps (the configured traits'). */
+  public static SegmentCompiler compiler(LocalDate date, Map<String, SegmentCompiler.Bounds> bands, Settings settings) {
+    SegmentCompiler compiler = new SegmentCompiler(date, bands);
+    Set<String> timestampFields = new java.util.HashSet<>(Set.of("first_seen", "last_seen"));
+    settings.userTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
+    settings.accountTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
+    compiler.timestampFields = timestampFields;
+    return compiler;
+  }
+
+  /**
+   * The ids ({@code user_id}) of the users of {@code userFeatures} (the date's rows) that satisfy
+   * a condition reading no score and no segment (a workspace's population): the same base frame
+   * and compiler as {@link #members}, without the scores.
+   */
+  public Dataset<Row> usersMatching(LocalDate date, Cond where, Dataset<Row> userFeatures) {
+    SegmentCompiler compiler = compiler(date, Map.of(), settings);
+    compiler.register(where, Entity.USER, "");
+    Dataset<Row> base = withDaysSinceCreated(userFeatures, date, settings.userTraits());
+    if (Cond.readsAccountFields(where)) {
+      Dataset<Row> accounts = withDaysSinceCreated(
+          warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(Date.valueOf(date)))), date,
+          settings.accountTraits());
+      Dataset<Row> prefixed = accounts.select(java.util.Arrays.stream(accounts.columns())
+          .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
+      base = base.join(prefixed, base.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
+    }
+    base = withEvents(base, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
+    return base.where(compiler.compile(where, Entity.USER, "")).select("user_id");
+  }
+
   /** days_since_created: from the created_at trait when set, else first seen. */
-  private static Dataset<Row> withDaysSinceCreated(Dataset<Row> features, LocalDate date, List<TraitColumn> traits) {
+  public static Dataset<Row> withDaysSinceCreated(Dataset<Row> features, LocalDate date, List<TraitColumn> traits) {
     boolean hasCreated = traits.stream().anyMatch(t -> t.column().equals("created_at"));
     Column created = hasCreated ? coalesce(col("created_at").cast("timestamp"), col("first_seen")) : col("first_seen");
     return features.withColumn("days_since_created", datediff(lit(Date.valueOf(date)), to_date(created)));
@@ -229,7 +256,7 @@ public final class SegmentsEvaluator {
   }
 
   private static Column propertyFilter(Cond.PropertyFilter f) {
-    return Conditions.compare(f.op(), element_at(col("properties"), lit(f.property())), f.values());
+    return SegmentCompiler.compare(f.op(), element_at(col("properties"), lit(f.property())), f.values());
   }
 
   private static Dataset<Row> joinAggregates(Dataset<Row> base, String id, Dataset<Row> rows, List<Column> aggs,
@@ -247,73 +274,12 @@ public final class SegmentsEvaluator {
   /** Adds {@code __m}: the ids of the segments each row belongs to, level by level of references. */
   private static Dataset<Row> evaluate(Dataset<Row> base, List<SegmentDefinition> segments, Entity entity, SegmentCompiler compiler) {
     Dataset<Row> out = base.withColumn("__m", array().cast("array<string>"));
-    for (List<SegmentDefinition> level : levels(segments)) {
+    for (List<SegmentDefinition> level : ReferenceGraph.of(segments).levels(segments)) {
       Column[] ids = level.stream()
           .map(s -> when(compiler.compile(s.where(), entity, s.workspace()), lit(s.id())))
           .toArray(Column[]::new);
       out = out.withColumn("__m", concat(col("__m"), array_compact(array(ids))));
     }
     return out;
-  }
-
-  /** Segments in levels: a segment comes after every segment it refers to. */
-  static List<List<SegmentDefinition>> levels(List<SegmentDefinition> segments) {
-    Map<String, SegmentDefinition> byId = new LinkedHashMap<>();
-    segments.forEach(s -> byId.put(s.id(), s));
-    Map<String, Integer> depth = new HashMap<>();
-    for (SegmentDefinition s : segments) {
-      depth(s.id(), byId, depth);
-    }
-    int deepest = depth.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
-    List<List<SegmentDefinition>> levels = new ArrayList<>();
-    for (int d = 0; d <= deepest; d++) {
-      final int level = d;
-      levels.add(segments.stream().filter(s -> depth.get(s.id()) == level).toList());
-    }
-    return levels;
-  }
-
-  private static int depth(String id, Map<String, SegmentDefinition> byId, Map<String, Integer> depth) {
-    Integer known = depth.get(id);
-    if (known != null) {
-      return known;
-    }
-    int d = 0;
-    for (String ref : references(byId.get(id).where())) {
-      if (byId.containsKey(ref)) {
-        d = Math.max(d, depth(ref, byId, depth) + 1);
-      }
-    }
-    depth.put(id, d);
-    return d;
-  }
-
-  /** Segment ids a tree refers to (of its own entity; references inside user aggregates are user segments). */
-  static Set<String> references(Cond c) {
-    Set<String> out = new LinkedHashSet<>();
-    if (c instanceof Cond.All a) {
-      a.items().forEach(i -> out.addAll(references(i)));
-    } else if (c instanceof Cond.Any a) {
-      a.items().forEach(i -> out.addAll(references(i)));
-    } else if (c instanceof Cond.Not n) {
-      out.addAll(references(n.item()));
-    } else if (c instanceof Cond.SegmentRef r) {
-      out.add(r.segment());
-    }
-    return out;
-  }
-
-  /** Whether a tree has an account.<field> condition (user segments, or users of an aggregate). */
-  private static boolean readsAccountFields(Cond c) {
-    if (c instanceof Cond.All a) {
-      return a.items().stream().anyMatch(SegmentsEvaluator::readsAccountFields);
-    } else if (c instanceof Cond.Any a) {
-      return a.items().stream().anyMatch(SegmentsEvaluator::readsAccountFields);
-    } else if (c instanceof Cond.Not n) {
-      return readsAccountFields(n.item());
-    } else if (c instanceof Cond.UserAggregate u) {
-      return readsAccountFields(u.users());
-    }
-    return c instanceof Cond.Field f && f.field().startsWith("account.");
   }
 }
