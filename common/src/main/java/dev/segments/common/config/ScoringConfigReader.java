@@ -145,6 +145,8 @@ final class ScoringConfigReader {
 
   private List<Workspace.ScoredFeature> features(Config c, String prefix) {
     List<Workspace.ScoredFeature> out = new ArrayList<>();
+    int defaultImportance = intIn(c, prefix, "feature-importance", 1, 10);
+    double defaultWeight = numberIn(c, prefix, "event-weight", 0, 10);
     if (c.getValue("features").valueType() != ConfigValueType.OBJECT) {
       problem(c, prefix, "features", c.getValue("features").render(), "must be an object of feature name = { importance, events, weights }");
       return out;
@@ -160,7 +162,7 @@ final class ScoringConfigReader {
         problem(c, prefix, key, c.getValue(key).render(), "must be { importance = 1..10, events = [...], weights { event = 0..10 } }");
         continue;
       }
-      int importance = c.hasPath(key + ".importance") ? intIn(c, prefix, key + ".importance", 1, 10) : 1;
+      int importance = c.hasPath(key + ".importance") ? intIn(c, prefix, key + ".importance", 1, 10) : defaultImportance;
       List<String> events = List.of();
       if (!c.hasPath(key + ".events")) {
         problem(c, prefix, key + ".events", "not set", "list the feature's events, e.g. events = [report_created, report_viewed]");
@@ -180,7 +182,7 @@ final class ScoringConfigReader {
         if (previous != null) {
           problem(c, prefix, key + ".events", events, "event '" + event + "' is already in feature '" + previous + "' (an event belongs to one feature)");
         }
-        weights.put(event, 1.0);
+        weights.put(event, defaultWeight);
       }
       if (c.hasPath(key + ".weights")) {
         if (c.getValue(key + ".weights").valueType() != ConfigValueType.OBJECT) {
@@ -369,6 +371,19 @@ final class ScoringConfigReader {
     } catch (ConfigException e) {
       problem(c, prefix, key, render(c, key), "must be a whole number between " + min + " and " + max);
       return min;
+    }
+  }
+
+  private double numberIn(Config c, String prefix, String key, double min, double max) {
+    try {
+      double v = c.getDouble(key);
+      if (v < min || v > max) {
+        problem(c, prefix, key, v, "must be from " + min + " to " + max);
+      }
+      return v;
+    } catch (ConfigException e) {
+      problem(c, prefix, key, render(c, key), "must be a number from " + min + " to " + max);
+      return 1.0;
     }
   }
 

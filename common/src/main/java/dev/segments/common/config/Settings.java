@@ -8,11 +8,15 @@ import java.util.Optional;
  *
  * @param warehousePath root of the Delta tables
  * @param catalogDatabase the Spark catalog database the tables are registered in, if any
+ * @param warehouseWriteThreads how many independent table writes run side by side
+ * @param compareThreads how many tables {@code compare} compares side by side
  * @param segmentsDir the folder of custom segment definitions
  */
 public record Settings(
     String warehousePath,
     Optional<String> catalogDatabase,
+    int warehouseWriteThreads,
+    int compareThreads,
     InputSettings input,
     IngestSettings ingest,
     List<TraitColumn> userTraits,

@@ -154,6 +154,9 @@ public final class SettingsLoader {
     }
     boolean allowMissing = r.bool("input.allow-missing-day");
     int lookback = r.intBetween("ingest.lookback-days", 0, 365);
+    int duplicateRankLimit = r.intBetween("ingest.duplicate-rank-limit", 1, 100_000_000);
+    int writeThreads = r.intBetween("warehouse.write-threads", 1, 64);
+    int compareThreads = r.intBetween("compare.threads", 1, 64);
     List<TraitColumn> userTraits = r.traits("traits.user", RESERVED_USER_COLUMNS);
     List<TraitColumn> accountTraits = r.traits("traits.account", RESERVED_ACCOUNT_COLUMNS);
     List<Integer> windows = r.windows("features.windows");
@@ -188,8 +191,10 @@ public final class SettingsLoader {
     return new Settings(
         warehouse,
         database == null || database.isEmpty() ? Optional.empty() : Optional.of(database),
+        writeThreads,
+        compareThreads,
         new InputSettings(inputPath, inputFormat, allowMissing),
-        new IngestSettings(lookback),
+        new IngestSettings(lookback, duplicateRankLimit),
         userTraits,
         accountTraits,
         new FeatureSettings(windows, totalUsersWindow, retention),

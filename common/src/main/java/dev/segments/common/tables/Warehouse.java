@@ -28,13 +28,21 @@ public final class Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
   private final SparkSession spark;
+  private final int writeThreads;
   private final String root;
   private final Optional<String> catalogDatabase;
   private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** With the default of {@code warehouse.write-threads} (6). */
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
+    this(spark, root, catalogDatabase, 6);
+  }
+
+  /** @param writeThreads independent writes run side by side ({@code warehouse.write-threads}) */
+  public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase, int writeThreads) {
+    this.writeThreads = writeThreads;
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.catalogDatabase = catalogDatabase;
@@ -243,8 +251,8 @@ public final class Warehouse {
       writes.get(0).run();
       return;
     }
-    // A few at a time: on 2 cores more threads only add contention.
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(writes.size(), 6));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.min(writes.size(), writeThreads));
     try {
       List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
       for (Runnable w : writes) {

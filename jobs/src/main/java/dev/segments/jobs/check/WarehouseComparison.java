@@ -42,9 +42,6 @@ public final class WarehouseComparison {
     }
   }
 
-  /** Tables compared at the same time. */
-  static final int PARALLEL_TABLES = 4;
-
   /** Occurrence counts per side; names no table of ours uses. */
   private static final String LEFT = "__occurrences_left";
   private static final String RIGHT = "__occurrences_right";
@@ -52,9 +49,10 @@ public final class WarehouseComparison {
   private final SparkSession spark;
   private final java.util.Optional<java.time.LocalDate> asOf;
   private final List<String> excluded;
+  private final int threads;
 
   public WarehouseComparison(SparkSession spark) {
-    this(spark, java.util.Optional.empty(), List.of());
+    this(spark, java.util.Optional.empty(), List.of(), 4);
   }
 
   /**
@@ -64,7 +62,9 @@ public final class WarehouseComparison {
    *     out of one table's comparison, as {@code table.column} (e.g. a column that records when a
    *     row was first written, which differs by construction between two ways of computing it)
    */
-  public WarehouseComparison(SparkSession spark, java.util.Optional<java.time.LocalDate> asOf, List<String> excluded) {
+  public WarehouseComparison(SparkSession spark, java.util.Optional<java.time.LocalDate> asOf, List<String> excluded,
+      int threads) {
+    this.threads = threads;
     this.spark = spark;
     this.asOf = asOf;
     this.excluded = excluded;
@@ -100,7 +100,7 @@ public final class WarehouseComparison {
     names.removeIf(this::isExcluded);
     // Tables side by side: on small tables a comparison is mostly fixed cost per query, and the
     // cores sit idle while one table's few queries are planned.
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TABLES, runnable -> {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "compare");
       thread.setDaemon(true);
       return thread;
@@ -166,15 +166,15 @@ public final class WarehouseComparison {
     Row totals =
         occurrences
             .agg(
-                coalesce(sum(col(LEFT)), lit(0L)),
-                coalesce(sum(col(RIGHT)), lit(0L)),
-                coalesce(sum(greatest(col(LEFT).minus(col(RIGHT)), lit(0L))), lit(0L)),
-                coalesce(sum(greatest(col(RIGHT).minus(col(LEFT)), lit(0L))), lit(0L)))
+                coalesce(sum(col(LEFT)), lit(0L)).as("left_rows"),
+                coalesce(sum(col(RIGHT)), lit(0L)).as("right_rows"),
+                coalesce(sum(greatest(col(LEFT).minus(col(RIGHT)), lit(0L))), lit(0L)).as("only_left"),
+                coalesce(sum(greatest(col(RIGHT).minus(col(LEFT)), lit(0L))), lit(0L)).as("only_right"))
             .first();
-    long leftRows = totals.getLong(0);
-    long rightRows = totals.getLong(1);
-    long onlyLeft = totals.getLong(2);
-    long onlyRight = totals.getLong(3);
+    long leftRows = totals.getAs("left_rows");
+    long rightRows = totals.getAs("right_rows");
+    long onlyLeft = totals.getAs("only_left");
+    long onlyRight = totals.getAs("only_right");
     String difference = onlyLeft == 0 && onlyRight == 0
         ? ""
         : onlyLeft + " rows only on the left, " + onlyRight + " only on the right";

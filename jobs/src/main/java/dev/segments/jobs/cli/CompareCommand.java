@@ -38,7 +38,8 @@ public final class CompareCommand implements Callable<Integer> {
   public Integer call() {
     long began = System.nanoTime();
     try (JobContext ctx = JobContext.open(config, "segments compare")) {
-      List<TableResult> results = new WarehouseComparison(ctx.spark(), java.util.Optional.ofNullable(date), exclude).compare(left, right);
+      List<TableResult> results = new WarehouseComparison(ctx.spark(), java.util.Optional.ofNullable(date), exclude,
+          ctx.settings().compareThreads()).compare(left, right);
       long rows = 0;
       int differing = 0;
       for (TableResult r : results) {

@@ -50,12 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-  /**
-   * Duplicate message ids (and losing rows) a day may have before ingest ranks every row instead of
-   * broadcasting their ids (2 x 10^5 message ids are ~10 MB on the driver).
-   */
-  static final int DUPLICATE_LIMIT = 200_000;
-
   private final SparkSession spark;
   private final Settings settings;
   private final Warehouse warehouse;
@@ -81,11 +75,12 @@ public final class IngestJob {
         EventParsing.withRowIds(EventParsing.classify(parsed, date, lookback)).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> marked = null;
     try {
-      EventParsing.Marked m = EventParsing.markDuplicates(classified, knownMessageIds(date, lookback), DUPLICATE_LIMIT);
+      EventParsing.Marked m = EventParsing.markDuplicates(classified, knownMessageIds(date, lookback), settings.ingest().duplicateRankLimit());
       marked = m.rows();
       if (m.everyRowRanked()) {
         // The ranked rows replace the classified ones as what every table write reads.
-        LOG.info("More than {} duplicate message ids or duplicate rows on {}: ranking every row", DUPLICATE_LIMIT, date);
+        LOG.info("More than {} duplicate message ids or duplicate rows on {}: ranking every row (ingest.duplicate-rank-limit)",
+            settings.ingest().duplicateRankLimit(), date);
         classified.unpersist();
         marked = marked.persist(StorageLevel.MEMORY_AND_DISK());
       }
@@ -175,12 +170,12 @@ public final class IngestJob {
     Map<String, Long> byReason = new HashMap<>();
     java.util.TreeSet<LocalDate> touched = new java.util.TreeSet<>();
     for (Row r : outcomes.collectAsList()) {
-      String kind = r.getString(0);
-      long n = r.getLong(2);
+      String kind = r.getAs("outcome");
+      long n = r.<Long>getAs("count");
       switch (kind) {
         case "accepted" -> {
           accepted += n;
-          touched.add(r.getDate(1).toLocalDate());
+          touched.add(r.<Date>getAs("event_date").toLocalDate());
         }
         case "duplicate" -> duplicates += n;
         default -> {

@@ -105,35 +105,36 @@ final class Thresholds {
     Date day = Date.valueOf(date);
     List<Row> rows = new ArrayList<>();
     stats.metrics().forEach((metric, d) -> {
-      Object[] v = new Object[SCHEMA.size()];
-      v[0] = day;
-      v[1] = ws.name();
-      v[2] = entity;
-      v[3] = metric;
-      v[4] = null;
-      v[5] = d.count();
-      v[6] = d.min();
+      Values v = new Values().set("as_of_date", day).set("workspace", ws.name()).set("entity", entity)
+          .set("metric", metric).set("band", null).set("entities", d.count()).set("min", d.min());
       for (int i = 0; i < QUANTILES.length; i++) {
-        v[7 + i] = d.quantiles()[i];
+        v.set(QUANTILE_COLUMNS.get(i), d.quantiles()[i]);
       }
-      v[14] = d.max();
-      v[15] = d.mean();
-      v[16] = benchmark;
-      rows.add(RowFactory.create(v));
+      rows.add(v.set("max", d.max()).set("mean", d.mean()).set("benchmark", benchmark).row());
     });
     for (Band b : bands(ws, entity, stats)) {
-      Object[] v = new Object[SCHEMA.size()];
-      v[0] = day;
-      v[1] = ws.name();
-      v[2] = entity;
-      v[3] = b.metric();
-      v[4] = b.band();
-      v[16] = benchmark;
-      v[17] = b.lower();
-      v[18] = b.upper();
-      rows.add(RowFactory.create(v));
+      rows.add(new Values().set("as_of_date", day).set("workspace", ws.name()).set("entity", entity)
+          .set("metric", b.metric()).set("band", b.band()).set("benchmark", benchmark)
+          .set("lower_bound", b.lower()).set("upper_bound", b.upper()).row());
     }
     return rows;
+  }
+
+  /** The percentile columns, one per {@link #QUANTILES} entry. */
+  static final List<String> QUANTILE_COLUMNS = List.of("p10", "p20", "p25", "p50", "p75", "p80", "p90");
+
+  /** One row of {@link #SCHEMA}, filled by column name (unset columns are null). */
+  private static final class Values {
+    private final Object[] v = new Object[SCHEMA.size()];
+
+    Values set(String column, Object value) {
+      v[SCHEMA.fieldIndex(column)] = value;
+      return this;
+    }
+
+    Row row() {
+      return RowFactory.create(v);
+    }
   }
 
   /** A suggested band: metric between lower and upper, both included; null = unbounded. */

@@ -131,9 +131,9 @@ public final class SegmentsEvaluator {
     for (Row r : warehouse.read(TableNames.SEGMENT_THRESHOLDS)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(date))).and(col("band").isNotNull()))
         .select("workspace", "entity", "band", "metric", "lower_bound", "upper_bound").collectAsList()) {
-      Entity e = r.getString(1).equals("user") ? Entity.USER : Entity.ACCOUNT;
-      out.put(SegmentCompiler.bandKey(r.getString(0), e, r.getString(2)),
-          new SegmentCompiler.Bounds(r.getString(3), r.isNullAt(4) ? null : r.getDouble(4), r.isNullAt(5) ? null : r.getDouble(5)));
+      Entity e = r.getAs("entity").equals("user") ? Entity.USER : Entity.ACCOUNT;
+      out.put(SegmentCompiler.bandKey(r.getAs("workspace"), e, r.getAs("band")),
+          new SegmentCompiler.Bounds(r.getAs("metric"), r.getAs("lower_bound"), r.getAs("upper_bound")));
     }
     return out;
   }

@@ -182,7 +182,7 @@ public final class SegmentsJob {
     Map<String, Row> old = new HashMap<>();
     if (warehouse.exists(TableNames.SEGMENT_DEFINITIONS)) {
       for (Row r : warehouse.read(TableNames.SEGMENT_DEFINITIONS).collectAsList()) {
-        old.put(r.getString(0), r);
+        old.put(r.getAs("segment_id"), r);
       }
     }
     Date day = Date.valueOf(date);
@@ -192,22 +192,22 @@ public final class SegmentsJob {
       current.add(d.id());
       String hash = sha256(d.definitionJson());
       Row before = old.get(d.id());
-      Date first = before == null ? day : min(before.getDate(9), day);
-      Date changed = before == null ? day : hash.equals(before.getString(7)) ? before.getDate(10) : day;
+      Date first = before == null ? day : min(before.getAs("first_defined"), day);
+      Date changed = before == null ? day : hash.equals(before.getAs("hash")) ? before.getAs("last_changed") : day;
       rows.add(RowFactory.create(d.id(), d.name(), d.description(), d.entity().key, d.kind().name().toLowerCase(),
           d.workspace(), d.definitionJson(), hash, d.source(), first, changed, true));
     }
     for (Row r : old.values()) {
-      if (!current.contains(r.getString(0))) {
-        Object[] v = new Object[r.size()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = r.get(i);
+      if (!current.contains(r.<String>getAs("segment_id"))) {
+        // The stored row as it was, no longer active (by name: the stored column order may differ).
+        Object[] v = new Object[DEFINITIONS_SCHEMA.size()];
+        for (String column : DEFINITIONS_SCHEMA.fieldNames()) {
+          v[DEFINITIONS_SCHEMA.fieldIndex(column)] = column.equals("active") ? Boolean.FALSE : r.getAs(column);
         }
-        v[11] = false;
         rows.add(RowFactory.create(v));
       }
     }
-    rows.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+    rows.sort((a, b) -> a.<String>getAs("segment_id").compareTo(b.getAs("segment_id")));
     return rows;
   }
 

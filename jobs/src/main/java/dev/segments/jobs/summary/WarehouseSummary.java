@@ -36,7 +36,7 @@ public final class WarehouseSummary {
   /** Prints to standard output (Dataset.show writes there, so everything here does too). */
   public void print(Optional<LocalDate> asOf) {
     PrintStream out = System.out;
-    out.println("== Tables in " + warehouse.root());
+    out.println("== Tables in " + warehouse.root() + " (all dates)");
     for (String table : TableNames.ALL) {
       out.printf("  %-22s %s%n", table, warehouse.exists(table) ? String.format("%,d rows", warehouse.read(table).count()) : "(not written yet)");
     }
@@ -45,17 +45,19 @@ public final class WarehouseSummary {
       return;
     }
     LocalDate date = asOf.orElseGet(() ->
-        warehouse.read(TableNames.USER_FEATURES).agg(max("as_of_date")).first().getDate(0).toLocalDate());
+        warehouse.read(TableNames.USER_FEATURES).agg(max("as_of_date").as("last")).first().<Date>getAs("last").toLocalDate());
     Date day = Date.valueOf(date);
 
     out.println();
-    out.println("== Ingest runs (read = accepted + duplicates + rejected)");
-    warehouse.read(TableNames.INGEST_RUNS)
+    // With --date, every section shows the warehouse as of that date.
+    Column ingestedByThen = asOf.isPresent() ? col("ingest_date").leq(lit(day)) : lit(true);
+    out.println("== Ingest runs " + (asOf.isPresent() ? "to " + date + " " : "") + "(read = accepted + duplicates + rejected)");
+    warehouse.read(TableNames.INGEST_RUNS).where(ingestedByThen)
         .agg(count(lit(1)).as("days"), sum("read").as("read"), sum("accepted").as("accepted"),
             sum("duplicates").as("duplicates"), sum("rejected").as("rejected"))
         .show(5, false);
-    out.println("== Rejected rows by reason (all days)");
-    warehouse.read(TableNames.EVENTS_REJECTED).groupBy("reason").count()
+    out.println("== Rejected rows by reason (" + (asOf.isPresent() ? "input days to " + date : "all days") + ")");
+    warehouse.read(TableNames.EVENTS_REJECTED).where(ingestedByThen).groupBy("reason").count()
         .orderBy(desc("count"), col("reason"))
         .show(20, false);
 
@@ -119,7 +121,13 @@ public final class WarehouseSummary {
     if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
       return;
     }
-    Date last = warehouse.read(TableNames.SEGMENT_SIZES).agg(max("as_of_date")).first().getDate(0);
+    // The date's segments (or, without --date, the latest); the latest run on or before it.
+    Date last = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").leq(lit(day)))
+        .agg(max("as_of_date").as("last")).first().getAs("last");
+    if (last == null) {
+      out.println("== No segments on or before " + date);
+      return;
+    }
     out.println("== Segments on " + last + ": members, entered and exited since the previous run date");
     Dataset<Row> sizes = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").equalTo(lit(last)));
     sizes.join(warehouse.read(TableNames.SEGMENT_DEFINITIONS).select(col("segment_id"), col("kind"), col("name")), "segment_id")

@@ -93,7 +93,7 @@ class WarehouseComparisonTest {
     write(left, "skipped_table", List.of(counted("a", 1L, tags())), COUNTS);
 
     Map<String, TableResult> onDate = byTable(new WarehouseComparison(
-        SparkTestSupport.spark(), Optional.of(LocalDate.parse("2026-03-02")), List.of("skipped_*")).compare(left, right));
+        SparkTestSupport.spark(), Optional.of(LocalDate.parse("2026-03-02")), List.of("skipped_*"), 2).compare(left, right));
 
     assertEquals(List.of("only_left", "snapshots", "typed"), List.copyOf(onDate.keySet()));
     assertEquals(new TableResult("only_left", 2, -1, 0, 0, "only in the left warehouse"), onDate.get("only_left"));
@@ -123,13 +123,13 @@ class WarehouseComparisonTest {
     assertEquals(new TableResult("defs", 2, 2, 2, 2, "2 rows only on the left, 2 only on the right"), whole.get("defs"));
 
     Map<String, TableResult> without = byTable(new WarehouseComparison(
-        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_seen")).compare(left, right));
+        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_seen"), 2).compare(left, right));
     assertEquals(new TableResult("defs", 2, 2, 0, 0, ""), without.get("defs"));
     assertEquals(new TableResult("other", 1, 1, 1, 1, "1 rows only on the left, 1 only on the right"), without.get("other"));
 
     // A column that neither side has is reported, not ignored (a typo would otherwise pass).
     Map<String, TableResult> typo = byTable(new WarehouseComparison(
-        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_sen")).compare(left, right));
+        SparkTestSupport.spark(), Optional.empty(), List.of("defs.first_sen"), 2).compare(left, right));
     assertEquals(new TableResult("defs", 2, 2, 0, 0, "excluded columns not in the table: first_sen"), typo.get("defs"));
     assertFalse(typo.get("defs").same());
   }
