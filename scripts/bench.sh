@@ -6,7 +6,7 @@
 # --events-per-user-day: the generator's option (default 8, its own default: ~1.9 events per user
 # and day, as users are not active every day); more events per user means fewer users for the
 # same --scale. The nightly run's cost follows the users, the full recompute's the events
-# (docs/benchmarks.md, sessions 9-10), so this sets how far apart they are. The
+# (docs/benchmarks.md), so this sets how far apart they are. The
 # generator writes 241 days of Parquet input; the days are laid out (hard links) as:
 #   hist1/dt=D240 = days 121..240 (1x history) + hist1/dt=D241 = day 241 (the new day)
 #   hist2/dt=D240 = days 1..240   (2x history) + hist2/dt=D241 = day 241
@@ -33,7 +33,7 @@
 # default scale.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~16 min on the machine of sessions 8-11 (2 cores), ~19.3 min with
+# The default scale takes ~16 min on 2 cores of an Intel Xeon at 2.1 GHz (2026-11-29), ~19.3 min with
 # --cold-runs 1 (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
@@ -73,7 +73,7 @@ mvn -B -q -DskipTests package
 export SEGMENTS_SKIP_BUILD=1 SEGMENTS_DRIVER_MEMORY="${SEGMENTS_DRIVER_MEMORY:-8g}"
 export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
 # Every run starts as a plain scripts/segments run does (class-data sharing saved ~4 s per JVM and
-# cost as much to record: docs/benchmarks.md, session 8).
+# cost as much to record: docs/performance.md).
 unset SEGMENTS_CDS_ARCHIVE
 cores=$(nproc)
 rm -rf "$out"
