@@ -207,7 +207,8 @@ public final class SegmentsJob {
         rows.add(RowFactory.create(v));
       }
     }
-    rows.sort((a, b) -> a.<String>getAs("segment_id").compareTo(b.getAs("segment_id")));
+    int id = DEFINITIONS_SCHEMA.fieldIndex("segment_id");
+    rows.sort((a, b) -> a.getString(id).compareTo(b.getString(id)));
     return rows;
   }
 
