@@ -505,11 +505,16 @@ public final class ConditionParser {
   }
 
   private String text(ConfigValue v, String field, String fallback) {
+    return text(v, field, fallback, problems);
+  }
+
+  /** A text value: {@code fallback} when absent, null (reported) when not text. */
+  static String text(ConfigValue v, String field, String fallback, Problems problems) {
     if (v == null) {
       return fallback;
     }
     if (v.valueType() != ConfigValueType.STRING) {
-      err(field, "must be text, not " + v.render());
+      problems.error(field, "must be text, not " + v.render());
       return null;
     }
     return (String) v.unwrapped();

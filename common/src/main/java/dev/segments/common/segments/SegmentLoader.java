@@ -56,6 +56,7 @@ public final class SegmentLoader {
   private final List<String> warnings = new ArrayList<>();
   /** Per segment id: the references its condition makes, with where they stand. */
   private final Map<String, List<Located>> references = new HashMap<>();
+  private final ConditionParser.Problems problems;
   private final ConditionParser parser;
   private String where = "";
 
@@ -71,18 +72,19 @@ public final class SegmentLoader {
       ws.userSteps().forEach(s -> { if (s.event() != null) knownEvents.add(s.event()); });
       ws.accountSteps().forEach(s -> { if (s.event() != null) knownEvents.add(s.event()); });
     }
-    this.parser = new ConditionParser(new FieldCatalog(settings), settings.features().longestWindow(), knownEvents,
-        ConditionParser.Scope.SEGMENT, new ConditionParser.Problems() {
-          @Override
-          public void error(String path, String message) {
-            err(path, message);
-          }
+    this.problems = new ConditionParser.Problems() {
+      @Override
+      public void error(String path, String message) {
+        err(path, message);
+      }
 
-          @Override
-          public void warning(String path, String message) {
-            warnings.add(where + ": " + path + ": " + message);
-          }
-        });
+      @Override
+      public void warning(String path, String message) {
+        warnings.add(where + ": " + path + ": " + message);
+      }
+    };
+    this.parser = new ConditionParser(new FieldCatalog(settings), settings.features().longestWindow(), knownEvents,
+        ConditionParser.Scope.SEGMENT, problems);
   }
 
   /**
@@ -246,14 +248,7 @@ public final class SegmentLoader {
   }
 
   private String text(ConfigValue v, String field, String fallback) {
-    if (v == null) {
-      return fallback;
-    }
-    if (v.valueType() != ConfigValueType.STRING) {
-      err(field, "must be text, not " + v.render());
-      return null;
-    }
-    return (String) v.unwrapped();
+    return ConditionParser.text(v, field, fallback, problems);
   }
 
 }

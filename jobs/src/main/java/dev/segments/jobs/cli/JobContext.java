@@ -19,6 +19,7 @@ public final class JobContext implements AutoCloseable {
   private final Settings settings;
   private final SparkSession spark;
   private final boolean ownsSession;
+  private StageContext stageContext;
 
   private JobContext(Settings settings, SparkSession spark, boolean ownsSession) {
     this.settings = settings;
@@ -53,8 +54,16 @@ public final class JobContext implements AutoCloseable {
     return spark;
   }
 
+  /** The context the stages of this command run in (one warehouse for the command). */
+  public StageContext stageContext() {
+    if (stageContext == null) {
+      stageContext = new StageContext(spark, settings);
+    }
+    return stageContext;
+  }
+
   public Pipeline pipeline() {
-    return new Pipeline(new StageContext(spark, settings));
+    return new Pipeline(stageContext());
   }
 
   @Override

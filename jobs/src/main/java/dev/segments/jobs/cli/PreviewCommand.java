@@ -67,7 +67,7 @@ public final class PreviewCommand implements Callable<Integer> {
       wanted.add(segment);
     }
     try (JobContext ctx = JobContext.open(config, "segments preview " + segment)) {
-      SegmentsEvaluator job = new SegmentsEvaluator(ctx.spark(), settings, ctx.pipeline().warehouse());
+      SegmentsEvaluator job = new SegmentsEvaluator(ctx.stageContext());
       Dataset<Row> members = job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
       for (String id : wanted) {
         Dataset<Row> one = members.where(col("segment_id").equalTo(id));

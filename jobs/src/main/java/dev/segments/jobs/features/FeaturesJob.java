@@ -11,6 +11,7 @@ import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -39,17 +40,11 @@ import org.slf4j.LoggerFactory;
  * than {@code features.totals-retention-days}, which rebuilds totals from events). Rerun of D
  * replaces D's rows.
  */
-public final class FeaturesJob {
+public final class FeaturesJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
-
   public FeaturesJob(StageContext context) {
-    this.spark = context.spark();
-    this.settings = context.settings();
-    this.warehouse = context.warehouse();
+    super(context);
   }
 
   /** Counts of what was written, for the console. */

@@ -11,6 +11,7 @@ import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,17 +48,11 @@ import org.slf4j.LoggerFactory;
  * <p>Scales with the day's input plus the lookback's message ids. Rerun of D: the rows of D are
  * replaced, so the tables are the same as after the first run.
  */
-public final class IngestJob {
+public final class IngestJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
-
   public IngestJob(StageContext context) {
-    this.spark = context.spark();
-    this.settings = context.settings();
-    this.warehouse = context.warehouse();
+    super(context);
   }
 
   /** The folder holding day D's raw input. */

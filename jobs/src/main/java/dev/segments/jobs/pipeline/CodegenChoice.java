@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An explicit {@code spark.sql.codegen.*} setting of the session wins over any mode.
  */
-public final class CodegenChoice {
+public final class CodegenChoice extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(CodegenChoice.class);
 
   /** Puts the session's settings back as they were. */
@@ -72,14 +72,8 @@ public final class CodegenChoice {
   /** What a stage reads that decides, with its size on disk in bytes. */
   public record Input(String what, long bytes) {}
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
-
   public CodegenChoice(StageContext context) {
-    this.spark = context.spark();
-    this.settings = context.settings();
-    this.warehouse = context.warehouse();
+    super(context);
   }
 
   /** Interpreted or not, for a mode and what the stage reads: auto is interpreted when every input is below the minimum. */

@@ -26,6 +26,7 @@ import dev.segments.jobs.segments.SegmentsEvaluator;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -47,17 +48,11 @@ import org.slf4j.LoggerFactory;
  * score_change). Writes, one commit each, the rows of D of {@code user_scores}, {@code
  * account_scores} and {@code segment_thresholds}. A rerun of D replaces D's rows.
  */
-public final class ScoreJob {
+public final class ScoreJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
-
   public ScoreJob(StageContext context) {
-    this.spark = context.spark();
-    this.settings = context.settings();
-    this.warehouse = context.warehouse();
+    super(context);
   }
 
   /** What one workspace scored, for the console. */
@@ -107,7 +102,7 @@ public final class ScoreJob {
         // The population: a user condition of the segment language, evaluated as a segment is.
         Dataset<Row> population = ws.population().isEmpty()
             ? userFeatures
-            : userFeatures.join(new SegmentsEvaluator(spark, settings, warehouse).usersMatching(date, ws.population().get(), userFeatures),
+            : userFeatures.join(new SegmentsEvaluator(context).usersMatching(date, ws.population().get(), userFeatures),
                 "user_id", "left_semi");
         WorkspaceScorer scorer = new WorkspaceScorer(ws, date, population, conditions, userFeatures, accountFeatures, activity,
             previousScores(TableNames.USER_SCORES, "user_id", ws, date),

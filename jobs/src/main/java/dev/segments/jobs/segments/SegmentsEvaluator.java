@@ -25,6 +25,8 @@ import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.common.segments.ReferenceGraph;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -48,17 +50,12 @@ import org.apache.spark.storage.StorageLevel;
  * filters); references in dependency order; memberships as an array of segment ids per entity
  * (never one boolean column per segment).
  */
-public final class SegmentsEvaluator {
+public final class SegmentsEvaluator extends WithStageContext {
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
   private final List<Dataset<Row>> cached = new ArrayList<>();
 
-  public SegmentsEvaluator(SparkSession spark, Settings settings, Warehouse warehouse) {
-    this.spark = spark;
-    this.settings = settings;
-    this.warehouse = warehouse;
+  public SegmentsEvaluator(StageContext context) {
+    super(context);
   }
 
   /**

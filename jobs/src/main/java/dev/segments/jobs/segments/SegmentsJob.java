@@ -15,6 +15,7 @@ import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * {@code segment_changes} (entered / exited against the previous run date), {@code segment_sizes}
  * and {@code segment_definitions}. A rerun of D replaces D's rows.
  */
-public final class SegmentsJob {
+public final class SegmentsJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
 
   static final StructType DEFINITIONS_SCHEMA = new StructType()
@@ -61,14 +62,8 @@ public final class SegmentsJob {
       .add("last_changed", DataTypes.DateType, false)
       .add("active", DataTypes.BooleanType, false);
 
-  private final SparkSession spark;
-  private final Settings settings;
-  private final Warehouse warehouse;
-
   public SegmentsJob(StageContext context) {
-    this.spark = context.spark();
-    this.settings = context.settings();
-    this.warehouse = context.warehouse();
+    super(context);
   }
 
   /** Sizes of the day, for the console. */
@@ -94,7 +89,7 @@ public final class SegmentsJob {
   public SegmentsSummary run(LocalDate date) {
     List<SegmentDefinition> defs = definitions(settings);
     Date day = Date.valueOf(date);
-    SegmentsEvaluator job = new SegmentsEvaluator(spark, settings, warehouse);
+    SegmentsEvaluator job = new SegmentsEvaluator(context);
     long began = System.nanoTime();
     Dataset<Row> members = job.members(date, defs).persist(StorageLevel.MEMORY_AND_DISK());
     try {

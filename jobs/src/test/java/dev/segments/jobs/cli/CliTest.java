@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.segments.jobs.Main;
 import dev.segments.jobs.TestRuns;
 import dev.segments.jobs.pipeline.Stages;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.segments.common.testing.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +21,9 @@ class CliTest {
 
   /** Runs with stdout and stderr captured; returns {exit code, stdout, stderr}. */
   private static Object[] capture(Supplier<Integer> run) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = run.get();
-      return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    Console.Captured c = Console.capture(run);
+    return new Object[] {c.code(), c.out(), c.err()};
+  }
   }
 
   @Test
