@@ -21,7 +21,6 @@ class ToolsTest {
     Console.Captured c = Console.capture(run);
     return new Object[] {c.code(), c.out(), c.err()};
   }
-  }
 
   @Test
   void stepsRunSubcommandsInOrderInOneSessionAndStopAtTheFirstFailure() {

@@ -24,7 +24,6 @@ class CliTest {
     Console.Captured c = Console.capture(run);
     return new Object[] {c.code(), c.out(), c.err()};
   }
-  }
 
   @Test
   void everySubcommandHasHelp() {
