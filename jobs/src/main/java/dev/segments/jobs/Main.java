@@ -3,19 +3,19 @@ package dev.segments.jobs;
 import dev.segments.common.UserError;
 import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.GenerateCommand;
-import dev.segments.jobs.cli.RunCommand;
-import dev.segments.jobs.cli.ValidateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
+import dev.segments.jobs.cli.RunCommand;
 import dev.segments.jobs.cli.StageCommand;
 import dev.segments.jobs.cli.StagesCommand;
-import dev.segments.jobs.pipeline.Stages;
-import dev.segments.jobs.cli.TablesCommand;
 import dev.segments.jobs.cli.SummaryCommand;
+import dev.segments.jobs.cli.TablesCommand;
+import dev.segments.jobs.cli.ValidateCommand;
+import dev.segments.jobs.pipeline.Stages;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The one entry point: {@code spark-submit --class dev.segments.jobs.Main segments-jobs-app.jar
@@ -26,17 +26,18 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "segments",
     mixinStandardHelpOptions = true,
     version = "segments 0.1.0",
-    description = "Product events to user and account features, scores and segments, as Delta tables.")
+    description =
+        "Product events to user and account features, scores and segments, as Delta tables.")
 public final class Main implements Runnable {
   /** The subcommands after {@code generate} and the stages, in the order --help lists them. */
   private static final Class<?>[] COMMANDS = {
-      ValidateCommand.class,
-      PreviewCommand.class,
-      StagesCommand.class,
-      TablesCommand.class,
-      RunCommand.class,
-      SummaryCommand.class,
-      CompareCommand.class
+    ValidateCommand.class,
+    PreviewCommand.class,
+    StagesCommand.class,
+    TablesCommand.class,
+    RunCommand.class,
+    SummaryCommand.class,
+    CompareCommand.class
   };
 
   @Spec CommandSpec spec;
@@ -68,20 +69,23 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** How a failed command ends: a user error as one line, anything else with its stack trace; exit 1. */
+  /**
+   * How a failed command ends: a user error as one line, anything else with its stack trace; exit
+   * 1.
+   */
   public static CommandLine.IExecutionExceptionHandler errors() {
     return (e, commandLine, parseResult) -> {
-          PrintWriter err = commandLine.getErr();
-          if (e instanceof UserError) {
-            // The project's own user-facing failures: the message says what and how to fix it.
-            err.println("segments " + commandLine.getCommandName() + " failed: " + e.getMessage());
-          } else {
-            // Anything else (a bug, Spark's or Delta's internal errors): the whole stack trace.
-            err.println("segments " + commandLine.getCommandName() + " failed:");
-            e.printStackTrace(err);
-          }
-          err.flush();
-          return 1;
-        };
+      PrintWriter err = commandLine.getErr();
+      if (e instanceof UserError) {
+        // The project's own user-facing failures: the message says what and how to fix it.
+        err.println("segments " + commandLine.getCommandName() + " failed: " + e.getMessage());
+      } else {
+        // Anything else (a bug, Spark's or Delta's internal errors): the whole stack trace.
+        err.println("segments " + commandLine.getCommandName() + " failed:");
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    };
   }
 }

@@ -68,7 +68,8 @@ public final class TestRuns {
   }
 
   public Dataset<Row> table(String name) {
-    return new Warehouse(SparkTestSupport.spark(), warehouse.toString(), Optional.empty()).read(name);
+    return new Warehouse(SparkTestSupport.spark(), warehouse.toString(), Optional.empty())
+        .read(name);
   }
 
   public Warehouse warehouse() {
@@ -88,18 +89,41 @@ public final class TestRuns {
 
   /** A track call as a JSON line. */
   public static String track(String messageId, String ts, String userId, String event) {
-    return "{\"type\":\"track\",\"messageId\":\"" + messageId + "\",\"timestamp\":\"" + ts
-        + "\",\"userId\":\"" + userId + "\",\"event\":\"" + event + "\",\"properties\":{}}";
+    return "{\"type\":\"track\",\"messageId\":\""
+        + messageId
+        + "\",\"timestamp\":\""
+        + ts
+        + "\",\"userId\":\""
+        + userId
+        + "\",\"event\":\""
+        + event
+        + "\",\"properties\":{}}";
   }
 
   public static String identify(String messageId, String ts, String userId, String traitsJson) {
-    return "{\"type\":\"identify\",\"messageId\":\"" + messageId + "\",\"timestamp\":\"" + ts
-        + "\",\"userId\":\"" + userId + "\",\"traits\":" + traitsJson + "}";
+    return "{\"type\":\"identify\",\"messageId\":\""
+        + messageId
+        + "\",\"timestamp\":\""
+        + ts
+        + "\",\"userId\":\""
+        + userId
+        + "\",\"traits\":"
+        + traitsJson
+        + "}";
   }
 
-  public static String group(String messageId, String ts, String userId, String groupId, String traitsJson) {
-    return "{\"type\":\"group\",\"messageId\":\"" + messageId + "\",\"timestamp\":\"" + ts + "\","
+  public static String group(
+      String messageId, String ts, String userId, String groupId, String traitsJson) {
+    return "{\"type\":\"group\",\"messageId\":\""
+        + messageId
+        + "\",\"timestamp\":\""
+        + ts
+        + "\","
         + (userId == null ? "" : "\"userId\":\"" + userId + "\",")
-        + "\"groupId\":\"" + groupId + "\",\"traits\":" + traitsJson + "}";
+        + "\"groupId\":\""
+        + groupId
+        + "\",\"traits\":"
+        + traitsJson
+        + "}";
   }
 }

@@ -1,6 +1,5 @@
 package dev.segments.tools;
 
-
 import dev.segments.common.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +22,17 @@ import picocli.CommandLine.Option;
     name = "bench-copy",
     hidden = true,
     mixinStandardHelpOptions = true,
-    description = "Benchmark helper: copies a local folder to a new folder (refuses an existing target).")
+    description =
+        "Benchmark helper: copies a local folder to a new folder (refuses an existing target).")
 public final class BenchCopyCommand implements Callable<Integer> {
   @Option(names = "--from", required = true, paramLabel = "DIR", description = "Folder to copy.")
   Path from;
 
-  @Option(names = "--to", required = true, paramLabel = "DIR", description = "New folder (must not exist).")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DIR",
+      description = "New folder (must not exist).")
   Path to;
 
   @Override
@@ -37,7 +41,8 @@ public final class BenchCopyCommand implements Callable<Integer> {
       throw new UserError("Cannot copy " + from + ": not a folder");
     }
     if (Files.exists(to)) {
-      throw new UserError("Cannot copy " + from + " to " + to + ": the target exists (remove it first)");
+      throw new UserError(
+          "Cannot copy " + from + " to " + to + ": the target exists (remove it first)");
     }
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(from)) {

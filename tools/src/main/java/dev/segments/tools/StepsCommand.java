@@ -1,9 +1,8 @@
 package dev.segments.tools;
 
+import dev.segments.common.UserError;
 import dev.segments.jobs.cli.ConfigOptions;
 import dev.segments.jobs.cli.JobContext;
-
-import dev.segments.common.UserError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,15 +20,19 @@ import picocli.CommandLine.Parameters;
     name = "steps",
     hidden = true,
     mixinStandardHelpOptions = true,
-    description = "Runs subcommands one after the other in one session: steps [-Dk=v ...] -- CMD [ARGS] + CMD [ARGS] ... "
-        + "The -D options before -- configure the session (each step still takes its own).")
+    description =
+        "Runs subcommands one after the other in one session: steps [-Dk=v ...] -- CMD [ARGS] + CMD [ARGS] ... "
+            + "The -D options before -- configure the session (each step still takes its own).")
 public final class StepsCommand implements Callable<Integer> {
   /** The token between two steps' command lines. */
   static final String SEPARATOR = "+";
 
   @Mixin ConfigOptions config;
 
-  @Parameters(arity = "1..*", paramLabel = "STEP", description = "Subcommand lines, separated by '+'.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "STEP",
+      description = "Subcommand lines, separated by '+'.")
   List<String> words;
 
   @Override
@@ -37,8 +40,9 @@ public final class StepsCommand implements Callable<Integer> {
     List<List<String>> steps = split(words);
     for (List<String> step : steps) {
       if (step.isEmpty() || step.get(0).equals("steps")) {
-        throw new UserError("Cannot run steps: each step is a subcommand (not steps) with its options, got "
-            + steps);
+        throw new UserError(
+            "Cannot run steps: each step is a subcommand (not steps) with its options, got "
+                + steps);
       }
     }
     try (JobContext ctx = JobContext.open(config, "segments steps")) {

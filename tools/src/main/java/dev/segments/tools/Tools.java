@@ -6,8 +6,8 @@ import picocli.CommandLine;
 /**
  * The developers' entry point: every product command of {@link Main}, and the tooling that the
  * product's jar does not ship: {@code steps} (several commands in one JVM, for scripts/demo.sh and
- * scripts/bench.sh) and the benchmark's {@code bench-groupby}, {@code bench-duckdb} and
- * {@code bench-copy}. Run by {@code SEGMENTS_TOOLS=1 scripts/segments ...}.
+ * scripts/bench.sh) and the benchmark's {@code bench-groupby}, {@code bench-duckdb} and {@code
+ * bench-copy}. Run by {@code SEGMENTS_TOOLS=1 scripts/segments ...}.
  */
 public final class Tools {
   private Tools() {}

@@ -1,12 +1,11 @@
 package dev.segments.common.config;
 
 import dev.segments.common.segments.Cond;
-
 import java.util.Optional;
 
 /**
- * One activation step of a workspace: an event done at least N times (ever or within a window),
- * a condition on a trait or feature, or at least N active days within a window.
+ * One activation step of a workspace: an event done at least N times (ever or within a window), a
+ * condition on a trait or feature, or at least N active days within a window.
  *
  * @param name the step's name (shown in {@code activation_steps_done})
  * @param kind which of the three
@@ -16,7 +15,12 @@ import java.util.Optional;
  * @param condition the field condition of the segment language (TRAIT steps)
  */
 public record ActivationStep(
-    String name, Kind kind, String event, long atLeast, Optional<Integer> withinDays, Optional<Cond> condition) {
+    String name,
+    Kind kind,
+    String event,
+    long atLeast,
+    Optional<Integer> withinDays,
+    Optional<Cond> condition) {
 
   /** The kinds of step. */
   public enum Kind {

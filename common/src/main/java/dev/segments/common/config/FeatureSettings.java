@@ -9,7 +9,8 @@ import java.util.List;
  * @param totalUsersWindowDays the window of account_features.total_users
  * @param totalsRetentionDays how many days of user_event_totals snapshots are kept
  */
-public record FeatureSettings(List<Integer> windows, int totalUsersWindowDays, int totalsRetentionDays) {
+public record FeatureSettings(
+    List<Integer> windows, int totalUsersWindowDays, int totalsRetentionDays) {
 
   public FeatureSettings {
     windows = List.copyOf(windows);

@@ -2,7 +2,10 @@ package dev.segments.common.config;
 
 import java.util.List;
 
-/** A configuration that cannot be run; the message lists every problem, each naming key, value and file. */
+/**
+ * A configuration that cannot be run; the message lists every problem, each naming key, value and
+ * file.
+ */
 public final class InvalidConfigException extends dev.segments.common.UserError {
   private static final long serialVersionUID = 1L;
   private final List<String> problems;

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * variables enter through {@code ${?VAR}} substitutions. JVM system properties are deliberately not
  * merged: spark-submit sets many {@code spark.*} ones that are not ours.
  *
- * <p>Every value is read eagerly; all problems are collected and reported together, each naming
- * the key, the value, the file and line, and what is valid.
+ * <p>Every value is read eagerly; all problems are collected and reported together, each naming the
+ * key, the value, the file and line, and what is valid.
  */
 public final class SettingsLoader {
 
@@ -58,7 +58,9 @@ public final class SettingsLoader {
     Optional<Path> file =
         configFile.isPresent()
             ? configFile
-            : Files.isRegularFile(DEFAULT_CONFIG_FILE) ? Optional.of(DEFAULT_CONFIG_FILE) : Optional.empty();
+            : Files.isRegularFile(DEFAULT_CONFIG_FILE)
+                ? Optional.of(DEFAULT_CONFIG_FILE)
+                : Optional.empty();
     if (file.isPresent()) {
       Path path = file.get();
       if (!Files.isRegularFile(path)) {
@@ -67,7 +69,8 @@ public final class SettingsLoader {
       }
       try {
         deployment =
-            ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            ConfigFactory.parseFile(
+                path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       } catch (ConfigException e) {
         throw new InvalidConfigException(List.of("cannot parse " + path + ": " + e.getMessage()));
       }
@@ -91,9 +94,9 @@ public final class SettingsLoader {
   }
 
   /**
-   * -Dkey=value overrides. A value starting with [, { or " is read as HOCON (a list, an object or a quoted string:
-   * -Dfeatures.windows=[1,7,30]); anything else is taken as a plain string (paths such as
-   * s3a://bucket/x stay whole), converted to a number or boolean where the key needs one.
+   * -Dkey=value overrides. A value starting with [, { or " is read as HOCON (a list, an object or a
+   * quoted string: -Dfeatures.windows=[1,7,30]); anything else is taken as a plain string (paths
+   * such as s3a://bucket/x stay whole), converted to a number or boolean where the key needs one.
    */
   private static Config overrides(Map<String, String> overrides) {
     Config result = ConfigFactory.empty();
@@ -102,14 +105,21 @@ public final class SettingsLoader {
       try {
         Config one;
         if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) {
-          one = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription("command line -D"))
-              .getValue("v").atPath(e.getKey());
+          one =
+              ConfigFactory.parseString(
+                      "v = " + value,
+                      ConfigParseOptions.defaults().setOriginDescription("command line -D"))
+                  .getValue("v")
+                  .atPath(e.getKey());
         } else {
-          one = ConfigFactory.parseMap(Map.of(e.getKey(), e.getValue() == null ? "" : e.getValue()), "command line -D");
+          one =
+              ConfigFactory.parseMap(
+                  Map.of(e.getKey(), e.getValue() == null ? "" : e.getValue()), "command line -D");
         }
         result = one.withFallback(result);
       } catch (ConfigException ex) {
-        throw new InvalidConfigException(List.of("cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage()));
+        throw new InvalidConfigException(
+            List.of("cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage()));
       }
     }
     return result;
@@ -179,13 +189,25 @@ public final class SettingsLoader {
     if (generatedCode != SparkSettings.GeneratedCode.AUTO) {
       for (String key : SparkSettings.CODEGEN_KEYS) {
         if (sparkConf.containsKey(key)) {
-          r.problem("spark.generated-code", codegen,
-              "conflicts with spark.conf.\"" + key + "\" = " + sparkConf.get(key)
+          r.problem(
+              "spark.generated-code",
+              codegen,
+              "conflicts with spark.conf.\""
+                  + key
+                  + "\" = "
+                  + sparkConf.get(key)
                   + "; set only one of them (with auto, a spark.conf setting wins)");
         }
       }
     }
-    ScoringSettings scoring = ScoringConfigReader.read(config, windows, Math.max(totalUsersWindow, windows.isEmpty() ? 1 : windows.get(windows.size() - 1)), userTraits, accountTraits, r.problems);
+    ScoringSettings scoring =
+        ScoringConfigReader.read(
+            config,
+            windows,
+            Math.max(totalUsersWindow, windows.isEmpty() ? 1 : windows.get(windows.size() - 1)),
+            userTraits,
+            accountTraits,
+            r.problems);
     String segmentsDir = r.nonEmptyString("segments.dir");
     r.throwIfProblems();
     return new Settings(
@@ -203,7 +225,9 @@ public final class SettingsLoader {
         new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes));
   }
 
-  /** Converts a trait name such as {@code createdAt} or {@code Created At} to {@code created_at}. */
+  /**
+   * Converts a trait name such as {@code createdAt} or {@code Created At} to {@code created_at}.
+   */
   public static String snakeCase(String name) {
     String s = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     s = s.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
@@ -232,7 +256,8 @@ public final class SettingsLoader {
 
     private boolean present(String key) {
       if (!config.hasPathOrNull(key) || config.getIsNull(key)) {
-        problems.add(key + " is missing (set it in conf/application.conf or with -D" + key + "=...)");
+        problems.add(
+            key + " is missing (set it in conf/application.conf or with -D" + key + "=...)");
         return false;
       }
       return true;
@@ -243,8 +268,12 @@ public final class SettingsLoader {
         return null;
       }
       ConfigValue value = config.getValue(key);
-      if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
-        problem(key, value.render(), "must be a single value, not " + value.valueType().name().toLowerCase(Locale.ROOT));
+      if (value.valueType() == ConfigValueType.OBJECT
+          || value.valueType() == ConfigValueType.LIST) {
+        problem(
+            key,
+            value.render(),
+            "must be a single value, not " + value.valueType().name().toLowerCase(Locale.ROOT));
         return null;
       }
       return config.getString(key);
@@ -281,7 +310,10 @@ public final class SettingsLoader {
         }
         return value;
       } catch (ConfigException.WrongType e) {
-        problem(key, config.getValue(key).render(), "must be a whole number between " + min + " and " + max);
+        problem(
+            key,
+            config.getValue(key).render(),
+            "must be a whole number between " + min + " and " + max);
         return min;
       }
     }
@@ -298,7 +330,10 @@ public final class SettingsLoader {
         }
         return value;
       } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-        problem(key, config.getValue(key).render(), "must be a size such as 32 MiB, 500 kB or a number of bytes");
+        problem(
+            key,
+            config.getValue(key).render(),
+            "must be a size such as 32 MiB, 500 kB or a number of bytes");
         return 0;
       }
     }
@@ -311,7 +346,10 @@ public final class SettingsLoader {
       try {
         windows = config.getIntList(key);
       } catch (ConfigException.WrongType e) {
-        problem(key, config.getValue(key).render(), "must be a list of whole numbers of days, e.g. [1, 7, 30]");
+        problem(
+            key,
+            config.getValue(key).render(),
+            "must be a list of whole numbers of days, e.g. [1, 7, 30]");
         return List.of(1);
       }
       if (windows.isEmpty()) {
@@ -339,7 +377,8 @@ public final class SettingsLoader {
       }
       List<TraitColumn> columns = new ArrayList<>();
       Map<String, String> seen = new LinkedHashMap<>();
-      for (Map.Entry<String, ConfigValue> e : new java.util.TreeMap<>(config.getObject(key)).entrySet()) {
+      for (Map.Entry<String, ConfigValue> e :
+          new java.util.TreeMap<>(config.getObject(key)).entrySet()) {
         String trait = e.getKey();
         String path = key + ".\"" + trait + "\"";
         ConfigValue value = e.getValue();
@@ -357,9 +396,15 @@ public final class SettingsLoader {
         if (!IDENTIFIER.matcher(column).matches()) {
           problem(path, typeName, "trait name '" + trait + "' gives no usable column name");
         } else if (reserved.contains(column)) {
-          problem(path, typeName, "column '" + column + "' is reserved (" + String.join(", ", reserved) + ")");
+          problem(
+              path,
+              typeName,
+              "column '" + column + "' is reserved (" + String.join(", ", reserved) + ")");
         } else if (seen.containsKey(column)) {
-          problem(path, typeName, "column '" + column + "' is already used by trait '" + seen.get(column) + "'");
+          problem(
+              path,
+              typeName,
+              "column '" + column + "' is already used by trait '" + seen.get(column) + "'");
         } else {
           seen.put(column, trait);
           columns.add(new TraitColumn(trait, column, type.get()));
@@ -380,7 +425,9 @@ public final class SettingsLoader {
       for (Map.Entry<String, ConfigValue> e : config.getObject(key).entrySet()) {
         ConfigValue v = e.getValue();
         if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-          problem(key + ".\"" + e.getKey() + "\"", v.render(),
+          problem(
+              key + ".\"" + e.getKey() + "\"",
+              v.render(),
               "must be a single value (quote Spark keys that contain dots: \"spark.x.y\" = 1)");
         } else {
           out.put(e.getKey(), String.valueOf(v.unwrapped()));

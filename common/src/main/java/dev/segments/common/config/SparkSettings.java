@@ -12,13 +12,18 @@ import java.util.Optional;
  * @param generatedCodeMinBytes with {@link GeneratedCode#AUTO}, a stage uses generated code when
  *     what it reads holds at least this many bytes on disk
  */
-public record SparkSettings(String master, Map<String, String> conf, GeneratedCode generatedCode, long generatedCodeMinBytes) {
+public record SparkSettings(
+    String master,
+    Map<String, String> conf,
+    GeneratedCode generatedCode,
+    long generatedCodeMinBytes) {
 
   /**
    * The Spark settings that {@code spark.generated-code} chooses. When one of them is set
    * explicitly (spark.conf or spark-submit --conf), that setting wins.
    */
-  public static final List<String> CODEGEN_KEYS = List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
+  public static final List<String> CODEGEN_KEYS =
+      List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
 
   /** {@code spark.generated-code}. */
   public enum GeneratedCode {
@@ -58,9 +63,15 @@ public record SparkSettings(String master, Map<String, String> conf, GeneratedCo
    */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("secret") || k.contains("password") || k.contains("token") || k.contains("credential")
-        || k.contains("passphrase") || k.contains("private") || k.contains("signature")
-        || (k.startsWith("fs.") || k.startsWith("spark.hadoop.fs.")) && (k.contains("key") || k.contains("auth"));
+    return k.contains("secret")
+        || k.contains("password")
+        || k.contains("token")
+        || k.contains("credential")
+        || k.contains("passphrase")
+        || k.contains("private")
+        || k.contains("signature")
+        || (k.startsWith("fs.") || k.startsWith("spark.hadoop.fs."))
+            && (k.contains("key") || k.contains("auth"));
   }
 
   /** The settings with every secret's value redacted: what the log shows. */
@@ -68,7 +79,14 @@ public record SparkSettings(String master, Map<String, String> conf, GeneratedCo
   public String toString() {
     java.util.TreeMap<String, String> shown = new java.util.TreeMap<>();
     conf.forEach((k, v) -> shown.put(k, isSecret(k) ? REDACTED : v));
-    return "SparkSettings[master=" + master + ", conf=" + shown + ", generatedCode=" + generatedCode
-        + ", generatedCodeMinBytes=" + generatedCodeMinBytes + "]";
+    return "SparkSettings[master="
+        + master
+        + ", conf="
+        + shown
+        + ", generatedCode="
+        + generatedCode
+        + ", generatedCodeMinBytes="
+        + generatedCodeMinBytes
+        + "]";
   }
 }

@@ -1,7 +1,6 @@
 package dev.segments.common.config;
 
 import dev.segments.common.segments.Cond;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,11 +90,13 @@ public record Workspace(
   public Map<String, Double> eventMultipliers() {
     Map<String, Double> out = new LinkedHashMap<>();
     for (ScoredFeature f : features) {
-      f.weights().forEach((event, weight) -> {
-        if (weight > 0) {
-          out.put(event, f.importance() * weight);
-        }
-      });
+      f.weights()
+          .forEach(
+              (event, weight) -> {
+                if (weight > 0) {
+                  out.put(event, f.importance() * weight);
+                }
+              });
     }
     return out;
   }
@@ -104,11 +105,13 @@ public record Workspace(
   public Map<String, String> eventFeatures() {
     Map<String, String> out = new LinkedHashMap<>();
     for (ScoredFeature f : features) {
-      f.weights().forEach((event, weight) -> {
-        if (weight > 0) {
-          out.put(event, f.name());
-        }
-      });
+      f.weights()
+          .forEach(
+              (event, weight) -> {
+                if (weight > 0) {
+                  out.put(event, f.name());
+                }
+              });
     }
     return out;
   }

@@ -8,10 +8,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The raw event shape (track / identify / group calls) as read from input, before validation.
- * Every leaf is text: a value of the wrong JSON type (a number where a string belongs) is kept as
- * its text and judged by ingest, not lost by the parser. Nested objects inside {@code properties}
- * and {@code traits} are kept as their JSON text.
+ * The raw event shape (track / identify / group calls) as read from input, before validation. Every
+ * leaf is text: a value of the wrong JSON type (a number where a string belongs) is kept as its
+ * text and judged by ingest, not lost by the parser. Nested objects inside {@code properties} and
+ * {@code traits} are kept as their JSON text.
  */
 public final class EventSchema {
 

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A node of a condition tree of the segment language (docs/segments.md): a segment's {@code
- * where}, a workspace's {@code population}, an activation step's condition. Parsed by {@link
- * ConditionParser}, walked by a {@link CondVisitor}, compiled to Spark columns by the jobs'
- * segment compiler.
+ * A node of a condition tree of the segment language (docs/segments.md): a segment's {@code where},
+ * a workspace's {@code population}, an activation step's condition. Parsed by {@link
+ * ConditionParser}, walked by a {@link CondVisitor}, compiled to Spark columns by the jobs' segment
+ * compiler.
  */
 public sealed interface Cond {
 
@@ -15,45 +15,53 @@ public sealed interface Cond {
   <R> R accept(CondVisitor<R> visitor);
 
   /**
-   * The segment ids a tree refers to, of its own entity: references inside a user aggregate are
-   * to user segments, evaluated before any account segment, so they are not followed.
+   * The segment ids a tree refers to, of its own entity: references inside a user aggregate are to
+   * user segments, evaluated before any account segment, so they are not followed.
    */
   static java.util.Set<String> references(Cond c) {
-    return c.accept(new CondVisitor.Walk<java.util.Set<String>>() {
-      @Override
-      protected java.util.Set<String> leaf(Cond n) {
-        return n instanceof SegmentRef r ? new java.util.LinkedHashSet<>(List.of(r.segment())) : new java.util.LinkedHashSet<>();
-      }
+    return c.accept(
+        new CondVisitor.Walk<java.util.Set<String>>() {
+          @Override
+          protected java.util.Set<String> leaf(Cond n) {
+            return n instanceof SegmentRef r
+                ? new java.util.LinkedHashSet<>(List.of(r.segment()))
+                : new java.util.LinkedHashSet<>();
+          }
 
-      @Override
-      protected java.util.Set<String> combine(java.util.Set<String> a, java.util.Set<String> b) {
-        a.addAll(b);
-        return a;
-      }
+          @Override
+          protected java.util.Set<String> combine(
+              java.util.Set<String> a, java.util.Set<String> b) {
+            a.addAll(b);
+            return a;
+          }
 
-      @Override
-      public java.util.Set<String> userAggregate(UserAggregate u) {
-        return new java.util.LinkedHashSet<>();
-      }
-    });
+          @Override
+          public java.util.Set<String> userAggregate(UserAggregate u) {
+            return new java.util.LinkedHashSet<>();
+          }
+        });
   }
 
   /** Whether any node of the tree (the users of an aggregate included) satisfies the test. */
   static boolean anyNode(Cond c, java.util.function.Predicate<Cond> test) {
-    return c.accept(new CondVisitor.Walk<Boolean>() {
-      @Override
-      protected Boolean leaf(Cond n) {
-        return test.test(n);
-      }
+    return c.accept(
+        new CondVisitor.Walk<Boolean>() {
+          @Override
+          protected Boolean leaf(Cond n) {
+            return test.test(n);
+          }
 
-      @Override
-      protected Boolean combine(Boolean a, Boolean b) {
-        return a || b;
-      }
-    });
+          @Override
+          protected Boolean combine(Boolean a, Boolean b) {
+            return a || b;
+          }
+        });
   }
 
-  /** Whether the tree has an {@code account.<field>} condition (user trees, or the users of an aggregate). */
+  /**
+   * Whether the tree has an {@code account.<field>} condition (user trees, or the users of an
+   * aggregate).
+   */
   static boolean readsAccountFields(Cond c) {
     return anyNode(c, n -> n instanceof Field f && f.field().startsWith("account."));
   }
@@ -91,8 +99,8 @@ public sealed interface Cond {
   }
 
   /**
-   * A field compared with literal values; {@code days} for {@code more_than_days_ago} /
-   * {@code within_days}.
+   * A field compared with literal values; {@code days} for {@code more_than_days_ago} / {@code
+   * within_days}.
    */
   record Field(String field, FieldOp op, List<Object> values, int days) implements Cond {
     @Override
@@ -116,7 +124,8 @@ public sealed interface Cond {
       long count,
       Optional<Integer> withinDays,
       List<PropertyFilter> where,
-      Optional<Occurrence> occurrence) implements Cond {
+      Optional<Occurrence> occurrence)
+      implements Cond {
     @Override
     public <R> R accept(CondVisitor<R> visitor) {
       return visitor.event(this);
@@ -226,7 +235,9 @@ public sealed interface Cond {
       return String.join(", ", java.util.Arrays.stream(values()).map(o -> o.symbol).toList());
     }
 
-    /** How many values the operator takes: -1 = one or more (timing operators take days instead). */
+    /**
+     * How many values the operator takes: -1 = one or more (timing operators take days instead).
+     */
     public int arity() {
       return switch (this) {
         case IS_SET, IS_NOT_SET, MORE_THAN_DAYS_AGO, WITHIN_DAYS -> 0;

@@ -35,7 +35,10 @@ public final class ConditionParser {
     SEGMENT("a segment"),
     /** A workspace's {@code population}: user conditions that read no score and no segment. */
     POPULATION("a population"),
-    /** An activation step's condition: field conditions (all / any / not of them) on the entity's own fields. */
+    /**
+     * An activation step's condition: field conditions (all / any / not of them) on the entity's
+     * own fields.
+     */
     STEP("an activation step");
 
     final String noun;
@@ -45,7 +48,9 @@ public final class ConditionParser {
     }
   }
 
-  /** Where problems go: a path in the condition (e.g. {@code where.all[1].field}) and what is wrong. */
+  /**
+   * Where problems go: a path in the condition (e.g. {@code where.all[1].field}) and what is wrong.
+   */
   public interface Problems {
     void error(String path, String message);
 
@@ -57,20 +62,58 @@ public final class ConditionParser {
 
   private static final Set<String> FIELD_KEYS = Set.of("field", "op", "value", "days");
   private static final Set<String> EVENT_KEYS =
-      Set.of("event", "at_least", "at_most", "exactly", "within_days", "ever", "where", "occurrence", "op", "days");
+      Set.of(
+          "event",
+          "at_least",
+          "at_most",
+          "exactly",
+          "within_days",
+          "ever",
+          "where",
+          "occurrence",
+          "op",
+          "days");
   private static final Set<String> FILTER_KEYS = Set.of("property", "op", "value");
   private static final Set<String> AGGREGATE_KEYS = Set.of("users", "count", "share", "match");
-  static final Map<Type, Set<FieldOp>> OPS = Map.of(
-      Type.NUMBER, EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.LT, FieldOp.LE, FieldOp.GT, FieldOp.GE, FieldOp.BETWEEN,
-          FieldOp.IN, FieldOp.NOT_IN, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
-      Type.STRING, EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.IN, FieldOp.NOT_IN, FieldOp.CONTAINS, FieldOp.STARTS_WITH,
-          FieldOp.IS_SET, FieldOp.IS_NOT_SET),
-      Type.BOOLEAN, EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
-      Type.TIMESTAMP, EnumSet.of(FieldOp.MORE_THAN_DAYS_AGO, FieldOp.WITHIN_DAYS, FieldOp.LT, FieldOp.LE, FieldOp.GT,
-          FieldOp.GE, FieldOp.BETWEEN, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
-      Type.STRING_ARRAY, EnumSet.of(FieldOp.CONTAINS, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
-      Type.MAP, EnumSet.noneOf(FieldOp.class));
-
+  static final Map<Type, Set<FieldOp>> OPS =
+      Map.of(
+          Type.NUMBER,
+              EnumSet.of(
+                  FieldOp.EQ,
+                  FieldOp.NE,
+                  FieldOp.LT,
+                  FieldOp.LE,
+                  FieldOp.GT,
+                  FieldOp.GE,
+                  FieldOp.BETWEEN,
+                  FieldOp.IN,
+                  FieldOp.NOT_IN,
+                  FieldOp.IS_SET,
+                  FieldOp.IS_NOT_SET),
+          Type.STRING,
+              EnumSet.of(
+                  FieldOp.EQ,
+                  FieldOp.NE,
+                  FieldOp.IN,
+                  FieldOp.NOT_IN,
+                  FieldOp.CONTAINS,
+                  FieldOp.STARTS_WITH,
+                  FieldOp.IS_SET,
+                  FieldOp.IS_NOT_SET),
+          Type.BOOLEAN, EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
+          Type.TIMESTAMP,
+              EnumSet.of(
+                  FieldOp.MORE_THAN_DAYS_AGO,
+                  FieldOp.WITHIN_DAYS,
+                  FieldOp.LT,
+                  FieldOp.LE,
+                  FieldOp.GT,
+                  FieldOp.GE,
+                  FieldOp.BETWEEN,
+                  FieldOp.IS_SET,
+                  FieldOp.IS_NOT_SET),
+          Type.STRING_ARRAY, EnumSet.of(FieldOp.CONTAINS, FieldOp.IS_SET, FieldOp.IS_NOT_SET),
+          Type.MAP, EnumSet.noneOf(FieldOp.class));
 
   private final FieldCatalog catalog;
   private final int longestWindow;
@@ -83,7 +126,12 @@ public final class ConditionParser {
    * @param knownEvents the events the workspaces name (an event condition on another one is warned
    *     about); empty: no warning
    */
-  public ConditionParser(FieldCatalog catalog, int longestWindow, Set<String> knownEvents, Scope scope, Problems problems) {
+  public ConditionParser(
+      FieldCatalog catalog,
+      int longestWindow,
+      Set<String> knownEvents,
+      Scope scope,
+      Problems problems) {
     this.catalog = catalog;
     this.longestWindow = longestWindow;
     this.knownEvents = Set.copyOf(knownEvents);
@@ -111,7 +159,9 @@ public final class ConditionParser {
     for (String logic : List.of("all", "any")) {
       if (keys.contains(logic)) {
         if (keys.size() != 1) {
-          err(path, "'" + logic + "' must be alone in its condition; found also " + others(keys, logic));
+          err(
+              path,
+              "'" + logic + "' must be alone in its condition; found also " + others(keys, logic));
           return null;
         }
         ConfigValue list = o.get(logic);
@@ -147,14 +197,18 @@ public final class ConditionParser {
     }
     if (keys.contains("event")) {
       if (scope == Scope.STEP) {
-        err(path + ".event", "an activation step's condition compares fields; for events use a step { event = ..., at-least = N }");
+        err(
+            path + ".event",
+            "an activation step's condition compares fields; for events use a step { event = ..., at-least = N }");
         return null;
       }
       return event(o, path);
     }
     if (keys.contains("segment")) {
       if (scope != Scope.SEGMENT) {
-        err(path + ".segment", scope.noun + " cannot refer to segments: segments are evaluated after the scores");
+        err(
+            path + ".segment",
+            scope.noun + " cannot refer to segments: segments are evaluated after the scores");
         return null;
       }
       return segmentRef(o, path, entity);
@@ -162,8 +216,11 @@ public final class ConditionParser {
     if (keys.contains("users")) {
       return userAggregate(o, path, entity);
     }
-    err(path, "unknown condition " + o.render(ConfigRenderOptions.concise())
-        + "; a condition has all, any, not, field, event, segment or users");
+    err(
+        path,
+        "unknown condition "
+            + o.render(ConfigRenderOptions.concise())
+            + "; a condition has all, any, not, field, event, segment or users");
     return null;
   }
 
@@ -181,11 +238,19 @@ public final class ConditionParser {
     String bare = field;
     if (field.startsWith("account.")) {
       if (scope == Scope.STEP) {
-        err(path + ".field", "'" + field + "': an activation step reads the entity's own fields, not account.<field>");
+        err(
+            path + ".field",
+            "'"
+                + field
+                + "': an activation step reads the entity's own fields, not account.<field>");
         return null;
       }
       if (entity == Entity.ACCOUNT) {
-        err(path + ".field", "'" + field + "': account.<field> is for user segments; an account segment names its fields directly");
+        err(
+            path + ".field",
+            "'"
+                + field
+                + "': account.<field> is for user segments; an account segment names its fields directly");
         return null;
       }
       fieldEntity = Entity.ACCOUNT;
@@ -193,13 +258,26 @@ public final class ConditionParser {
     }
     Optional<Type> type = catalog.type(fieldEntity, bare);
     if (type.isEmpty()) {
-      err(path + ".field", "unknown " + fieldEntity.key + " field '" + bare + "'" + suggestion(fieldEntity, bare)
-          + " (fields are listed in docs/segments.md; untyped traits are traits.<name>)");
+      err(
+          path + ".field",
+          "unknown "
+              + fieldEntity.key
+              + " field '"
+              + bare
+              + "'"
+              + suggestion(fieldEntity, bare)
+              + " (fields are listed in docs/segments.md; untyped traits are traits.<name>)");
       return null;
     }
     if (scope != Scope.SEGMENT && FieldCatalog.isScoreField(fieldEntity, bare)) {
-      err(path + ".field", "'" + field + "' is a score; " + scope.noun + " cannot read scores, which are computed from it"
-          + " (fields are listed in docs/segments.md)");
+      err(
+          path + ".field",
+          "'"
+              + field
+              + "' is a score; "
+              + scope.noun
+              + " cannot read scores, which are computed from it"
+              + " (fields are listed in docs/segments.md)");
       return null;
     }
     Optional<FieldOp> op = FieldOp.of(opText);
@@ -209,8 +287,17 @@ public final class ConditionParser {
     }
     if (!OPS.get(type.get()).contains(op.get())) {
       String fits = String.join(", ", OPS.get(type.get()).stream().map(x -> x.symbol).toList());
-      err(path + ".op", "operator '" + opText + "' does not fit " + typeName(type.get()) + " field " + field
-          + (fits.isEmpty() ? " (a map of counts: use an event condition)" : "; use one of " + fits));
+      err(
+          path + ".op",
+          "operator '"
+              + opText
+              + "' does not fit "
+              + typeName(type.get())
+              + " field "
+              + field
+              + (fits.isEmpty()
+                  ? " (a map of counts: use an event condition)"
+                  : "; use one of " + fits));
       return null;
     }
     int days = 0;
@@ -220,14 +307,17 @@ public final class ConditionParser {
         err(path + ".days", "is missing; " + op.get().symbol + " needs days = N");
         return null;
       }
-      days = wholeNumber(o.get("days"), path + ".days", op.get() == FieldOp.WITHIN_DAYS ? 1 : 0, 36_600);
+      days =
+          wholeNumber(
+              o.get("days"), path + ".days", op.get() == FieldOp.WITHIN_DAYS ? 1 : 0, 36_600);
       if (o.get("value") != null) {
         err(path + ".value", "does not apply to " + op.get().symbol + " (use days = N)");
       }
     } else if (o.get("days") != null) {
       err(path + ".days", "only applies to more_than_days_ago and within_days");
     }
-    List<Object> values = timing ? List.of() : values(o.get("value"), path + ".value", op.get(), type.get());
+    List<Object> values =
+        timing ? List.of() : values(o.get("value"), path + ".value", op.get(), type.get());
     if (values == null) {
       return null;
     }
@@ -244,7 +334,14 @@ public final class ConditionParser {
       return List.of();
     }
     if (v == null) {
-      err(path, "is missing; operator " + op.symbol + " takes " + (arity == 2 ? "value = [low, high]" : arity == -1 ? "a list of values" : "a value"));
+      err(
+          path,
+          "is missing; operator "
+              + op.symbol
+              + " takes "
+              + (arity == 2
+                  ? "value = [low, high]"
+                  : arity == -1 ? "a list of values" : "a value"));
       return null;
     }
     List<ConfigValue> items = new ArrayList<>();
@@ -253,39 +350,56 @@ public final class ConditionParser {
     } else {
       items.add(v);
     }
-    boolean ok = switch (arity) {
-      case 2 -> v.valueType() == ConfigValueType.LIST && items.size() == 2;
-      case -1 -> !items.isEmpty();
-      default -> v.valueType() != ConfigValueType.LIST;
-    };
+    boolean ok =
+        switch (arity) {
+          case 2 -> v.valueType() == ConfigValueType.LIST && items.size() == 2;
+          case -1 -> !items.isEmpty();
+          default -> v.valueType() != ConfigValueType.LIST;
+        };
     if (!ok) {
-      err(path, "operator " + op.symbol + " takes " + (arity == 2 ? "value = [low, high]" : arity == -1 ? "a list of one or more values" : "one value")
-          + ", not " + v.render());
+      err(
+          path,
+          "operator "
+              + op.symbol
+              + " takes "
+              + (arity == 2
+                  ? "value = [low, high]"
+                  : arity == -1 ? "a list of one or more values" : "one value")
+              + ", not "
+              + v.render());
       return null;
     }
     Type valueType = type == Type.STRING_ARRAY ? Type.STRING : type;
     List<Object> out = new ArrayList<>();
     for (ConfigValue item : items) {
       Object x = item.unwrapped();
-      boolean fits = switch (valueType) {
-        case NUMBER -> item.valueType() == ConfigValueType.NUMBER;
-        case BOOLEAN -> item.valueType() == ConfigValueType.BOOLEAN;
-        case STRING -> item.valueType() == ConfigValueType.STRING || item.valueType() == ConfigValueType.NUMBER;
-        case TIMESTAMP -> item.valueType() == ConfigValueType.STRING && isDate((String) x);
-        default -> false;
-      };
+      boolean fits =
+          switch (valueType) {
+            case NUMBER -> item.valueType() == ConfigValueType.NUMBER;
+            case BOOLEAN -> item.valueType() == ConfigValueType.BOOLEAN;
+            case STRING ->
+                item.valueType() == ConfigValueType.STRING
+                    || item.valueType() == ConfigValueType.NUMBER;
+            case TIMESTAMP -> item.valueType() == ConfigValueType.STRING && isDate((String) x);
+            default -> false;
+          };
       if (!fits) {
-        err(path, item.render() + " is not a " + switch (valueType) {
-          case NUMBER -> "number";
-          case BOOLEAN -> "boolean (true or false)";
-          case TIMESTAMP -> "date (YYYY-MM-DD)";
-          default -> "text value";
-        });
+        err(
+            path,
+            item.render()
+                + " is not a "
+                + switch (valueType) {
+                  case NUMBER -> "number";
+                  case BOOLEAN -> "boolean (true or false)";
+                  case TIMESTAMP -> "date (YYYY-MM-DD)";
+                  default -> "text value";
+                });
         return null;
       }
       out.add(valueType == Type.STRING ? String.valueOf(x) : x);
     }
-    if (op == FieldOp.BETWEEN && valueType == Type.NUMBER
+    if (op == FieldOp.BETWEEN
+        && valueType == Type.NUMBER
         && ((Number) out.get(0)).doubleValue() > ((Number) out.get(1)).doubleValue()) {
       err(path, "between needs [low, high] with low <= high, not " + v.render());
       return null;
@@ -303,7 +417,10 @@ public final class ConditionParser {
   }
 
   private Cond event(ConfigObject o, String path) {
-    unknownKeys(o, EVENT_KEYS, path,
+    unknownKeys(
+        o,
+        EVENT_KEYS,
+        path,
         "an event condition has event, at_least / at_most / exactly, within_days / ever, where, or occurrence, op, days");
     String event = text(o.get("event"), path + ".event", null);
     if (event == null) {
@@ -314,7 +431,9 @@ public final class ConditionParser {
       return null;
     }
     if (!knownEvents.isEmpty() && !knownEvents.contains(event)) {
-      problems.warning(path + ".event", "event '" + event + "' is not in any workspace's features or activation steps (a typo?)");
+      problems.warning(
+          path + ".event",
+          "event '" + event + "' is not in any workspace's features or activation steps (a typo?)");
     }
     if (o.get("occurrence") != null) {
       for (String k : List.of("at_least", "at_most", "exactly", "within_days", "ever", "where")) {
@@ -329,19 +448,30 @@ public final class ConditionParser {
       }
       String opText = text(o.get("op"), path + ".op", null);
       Optional<FieldOp> op = opText == null ? Optional.empty() : FieldOp.of(opText);
-      if (op.isEmpty() || (op.get() != FieldOp.MORE_THAN_DAYS_AGO && op.get() != FieldOp.WITHIN_DAYS)) {
-        err(path + ".op", (opText == null ? "is missing" : "'" + opText + "' does not fit an occurrence") + "; use more_than_days_ago or within_days");
+      if (op.isEmpty()
+          || (op.get() != FieldOp.MORE_THAN_DAYS_AGO && op.get() != FieldOp.WITHIN_DAYS)) {
+        err(
+            path + ".op",
+            (opText == null ? "is missing" : "'" + opText + "' does not fit an occurrence")
+                + "; use more_than_days_ago or within_days");
         return null;
       }
       if (o.get("days") == null) {
         err(path + ".days", "is missing; " + opText + " needs days = N");
         return null;
       }
-      int days = wholeNumber(o.get("days"), path + ".days", op.get() == FieldOp.WITHIN_DAYS ? 1 : 0, 36_600);
+      int days =
+          wholeNumber(
+              o.get("days"), path + ".days", op.get() == FieldOp.WITHIN_DAYS ? 1 : 0, 36_600);
       if (which == null) {
         return null;
       }
-      return new Cond.Event(event, CountOp.AT_LEAST, 0, Optional.empty(), List.of(),
+      return new Cond.Event(
+          event,
+          CountOp.AT_LEAST,
+          0,
+          Optional.empty(),
+          List.of(),
           Optional.of(new Cond.Occurrence(which.equals("first"), op.get(), days)));
     }
     for (String k : List.of("op", "days")) {
@@ -356,13 +486,18 @@ public final class ConditionParser {
       }
     }
     if (counts.size() != 1) {
-      err(path, "needs exactly one of at_least, at_most, exactly (0 = never)" + (counts.isEmpty() ? "" : "; found " + counts.stream().map(c -> c.key).toList()));
+      err(
+          path,
+          "needs exactly one of at_least, at_most, exactly (0 = never)"
+              + (counts.isEmpty() ? "" : "; found " + counts.stream().map(c -> c.key).toList()));
       return null;
     }
-    long count = wholeNumber(o.get(counts.get(0).key), path + "." + counts.get(0).key, 0, Integer.MAX_VALUE);
+    long count =
+        wholeNumber(o.get(counts.get(0).key), path + "." + counts.get(0).key, 0, Integer.MAX_VALUE);
     boolean ever = false;
     if (o.get("ever") != null) {
-      if (o.get("ever").valueType() != ConfigValueType.BOOLEAN || !((Boolean) o.get("ever").unwrapped())) {
+      if (o.get("ever").valueType() != ConfigValueType.BOOLEAN
+          || !((Boolean) o.get("ever").unwrapped())) {
         err(path + ".ever", "must be true (or give within_days = N instead)");
         return null;
       }
@@ -370,7 +505,8 @@ public final class ConditionParser {
     }
     Optional<Integer> within = Optional.empty();
     if (o.get("within_days") != null) {
-      within = Optional.of(wholeNumber(o.get("within_days"), path + ".within_days", 1, longestWindow));
+      within =
+          Optional.of(wholeNumber(o.get("within_days"), path + ".within_days", 1, longestWindow));
     }
     if (ever == within.isPresent()) {
       err(path, "needs exactly one of within_days = N (1.." + longestWindow + ") or ever = true");
@@ -379,11 +515,16 @@ public final class ConditionParser {
     List<Cond.PropertyFilter> filters = new ArrayList<>();
     if (o.get("where") != null) {
       if (ever) {
-        err(path + ".where", "property filters need within_days (they read the events of the window), not ever = true");
+        err(
+            path + ".where",
+            "property filters need within_days (they read the events of the window), not ever = true");
         return null;
       }
       ConfigValue w = o.get("where");
-      List<ConfigValue> items = w.valueType() == ConfigValueType.LIST ? new ArrayList<>((com.typesafe.config.ConfigList) w) : List.of(w);
+      List<ConfigValue> items =
+          w.valueType() == ConfigValueType.LIST
+              ? new ArrayList<>((com.typesafe.config.ConfigList) w)
+              : List.of(w);
       for (int i = 0; i < items.size(); i++) {
         String fp = path + ".where[" + i + "]";
         if (items.get(i).valueType() != ConfigValueType.OBJECT) {
@@ -405,8 +546,12 @@ public final class ConditionParser {
         }
         Optional<FieldOp> op = FieldOp.of(opText);
         if (op.isEmpty() || !OPS.get(Type.STRING).contains(op.get())) {
-          err(fp + ".op", "'" + opText + "' does not fit an event property; use one of "
-              + String.join(", ", OPS.get(Type.STRING).stream().map(x -> x.symbol).toList()));
+          err(
+              fp + ".op",
+              "'"
+                  + opText
+                  + "' does not fit an event property; use one of "
+                  + String.join(", ", OPS.get(Type.STRING).stream().map(x -> x.symbol).toList()));
           return null;
         }
         List<Object> values = values(f.get("value"), fp + ".value", op.get(), Type.STRING);
@@ -439,10 +584,13 @@ public final class ConditionParser {
 
   private Cond userAggregate(ConfigObject o, String path, Entity entity) {
     if (entity == Entity.USER) {
-      err(path + ".users", "user aggregates are for account segments (in a user segment, use account.<field>)");
+      err(
+          path + ".users",
+          "user aggregates are for account segments (in a user segment, use account.<field>)");
       return null;
     }
-    unknownKeys(o, AGGREGATE_KEYS, path, "a user aggregate has users and one of count, share, match");
+    unknownKeys(
+        o, AGGREGATE_KEYS, path, "a user aggregate has users and one of count, share, match");
     Cond users = cond(o.get("users"), path + ".users", Entity.USER);
     List<String> kinds = new ArrayList<>();
     for (String k : List.of("count", "share", "match")) {
@@ -451,7 +599,9 @@ public final class ConditionParser {
       }
     }
     if (kinds.size() != 1) {
-      err(path, "needs exactly one of count = { op, value }, share = { op, value } or match = any / all / none");
+      err(
+          path,
+          "needs exactly one of count = { op, value }, share = { op, value } or match = any / all / none");
       return null;
     }
     if (users == null) {
@@ -475,9 +625,13 @@ public final class ConditionParser {
     unknownKeys(co, Set.of("op", "value"), path + "." + kind, "it has op and value");
     String opText = text(co.get("op"), path + "." + kind + ".op", null);
     Optional<FieldOp> op = opText == null ? Optional.empty() : FieldOp.of(opText);
-    Set<FieldOp> comparisons = EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.LT, FieldOp.LE, FieldOp.GT, FieldOp.GE);
+    Set<FieldOp> comparisons =
+        EnumSet.of(FieldOp.EQ, FieldOp.NE, FieldOp.LT, FieldOp.LE, FieldOp.GT, FieldOp.GE);
     if (op.isEmpty() || !comparisons.contains(op.get())) {
-      err(path + "." + kind + ".op", (opText == null ? "is missing" : "'" + opText + "' does not fit a " + kind) + "; use =, !=, <, <=, >, >=");
+      err(
+          path + "." + kind + ".op",
+          (opText == null ? "is missing" : "'" + opText + "' does not fit a " + kind)
+              + "; use =, !=, <, <=, >, >=");
       return null;
     }
     if (co.get("value") == null || co.get("value").valueType() != ConfigValueType.NUMBER) {
@@ -489,7 +643,8 @@ public final class ConditionParser {
       err(path + ".share.value", "is a percentage: 0 to 100, not " + co.get("value").render());
       return null;
     }
-    return new Cond.UserAggregate(users, kind.equals("count") ? AggregateKind.COUNT : AggregateKind.SHARE, op.get(), value);
+    return new Cond.UserAggregate(
+        users, kind.equals("count") ? AggregateKind.COUNT : AggregateKind.SHARE, op.get(), value);
   }
 
   private void err(String field, String message) {
@@ -527,8 +682,18 @@ public final class ConditionParser {
     }
     int x = (Integer) v.unwrapped();
     if (x < min || x > max) {
-      err(field, x + " is out of range " + min + ".." + max
-          + (field.endsWith("within_days") ? " (the daily rollup keeps " + max + " days: features.windows / total-users-window-days)" : ""));
+      err(
+          field,
+          x
+              + " is out of range "
+              + min
+              + ".."
+              + max
+              + (field.endsWith("within_days")
+                  ? " (the daily rollup keeps "
+                      + max
+                      + " days: features.windows / total-users-window-days)"
+                  : ""));
     }
     return x;
   }
@@ -563,7 +728,9 @@ public final class ConditionParser {
         best = c;
       }
     }
-    return best != null && bestDistance <= Math.max(2, word.length() / 3) ? "; did you mean '" + best + "'?" : "";
+    return best != null && bestDistance <= Math.max(2, word.length() / 3)
+        ? "; did you mean '" + best + "'?"
+        : "";
   }
 
   private static int distance(String a, String b) {
@@ -575,7 +742,10 @@ public final class ConditionParser {
     for (int i = 1; i <= a.length(); i++) {
       cur[0] = i;
       for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        cur[j] =
+            Math.min(
+                Math.min(cur[j - 1] + 1, prev[j] + 1),
+                prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
       }
       int[] t = prev;
       prev = cur;

@@ -1,26 +1,25 @@
 package dev.segments.common.segments;
 
+import dev.segments.common.config.Settings;
+import dev.segments.common.config.TraitColumn;
 import dev.segments.common.tables.ColumnSpec;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 
-import dev.segments.common.config.Settings;
-import dev.segments.common.config.TraitColumn;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-
 /**
- * The fields a segment may compare, per entity, with their types: the feature table's columns
- * and the score columns (of the segment's workspace), both from the table catalog, and {@code
- * days_since_created}. Untyped traits
- * are {@code traits.<name>} (text). Known without Spark, from the settings.
+ * The fields a segment may compare, per entity, with their types: the feature table's columns and
+ * the score columns (of the segment's workspace), both from the table catalog, and {@code
+ * days_since_created}. Untyped traits are {@code traits.<name>} (text). Known without Spark, from
+ * the settings.
  */
 public final class FieldCatalog {
 
@@ -39,6 +38,7 @@ public final class FieldCatalog {
 
   /** Columns of user_scores and account_scores a segment may compare (its workspace's). */
   private static final Map<String, Type> SCORE_FIELDS = scoreFields(TableCatalog.USER_SCORES);
+
   /** Columns of account_scores only ({@code total_users} is the account feature's). */
   private static final Map<String, Type> ACCOUNT_SCORE_FIELDS = accountScoreFields();
 
@@ -49,8 +49,12 @@ public final class FieldCatalog {
     this(settings.features().windows(), settings.userTraits(), settings.accountTraits());
   }
 
-  /** The fields of the feature tables (from the table catalog) for these windows and traits, and the scores. */
-  public FieldCatalog(List<Integer> windows, List<TraitColumn> userTraits, List<TraitColumn> accountTraits) {
+  /**
+   * The fields of the feature tables (from the table catalog) for these windows and traits, and the
+   * scores.
+   */
+  public FieldCatalog(
+      List<Integer> windows, List<TraitColumn> userTraits, List<TraitColumn> accountTraits) {
     features(user, TableCatalog.USER_FEATURES, windows);
     features(account, TableCatalog.ACCOUNT_FEATURES, windows);
     for (Map<String, Type> m : List.of(user, account)) {
@@ -132,7 +136,8 @@ public final class FieldCatalog {
     if (field.startsWith("traits.") && field.length() > "traits.".length()) {
       return Optional.of(Type.STRING);
     }
-    return Optional.ofNullable((entity == SegmentDefinition.Entity.USER ? user : account).get(field));
+    return Optional.ofNullable(
+        (entity == SegmentDefinition.Entity.USER ? user : account).get(field));
   }
 
   /** Score fields: read from the segment's workspace's scores table. */

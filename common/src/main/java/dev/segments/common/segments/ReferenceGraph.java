@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which segment refers to which (of the same entity): its cycles, which validation reports, and
- * its evaluation levels (a segment comes after every segment it refers to), which the evaluator
- * runs level by level. The one walk of the reference graph.
+ * Which segment refers to which (of the same entity): its cycles, which validation reports, and its
+ * evaluation levels (a segment comes after every segment it refers to), which the evaluator runs
+ * level by level. The one walk of the reference graph.
  */
 public final class ReferenceGraph {
   private final Map<String, List<String>> edges;
@@ -33,7 +33,9 @@ public final class ReferenceGraph {
     return new ReferenceGraph(edges);
   }
 
-  /** Every cycle, as the path that closes it ({@code a -> b -> a}), visiting ids in sorted order. */
+  /**
+   * Every cycle, as the path that closes it ({@code a -> b -> a}), visiting ids in sorted order.
+   */
   public List<List<String>> cycles() {
     List<List<String>> out = new ArrayList<>();
     Set<String> done = new HashSet<>();
@@ -43,7 +45,12 @@ public final class ReferenceGraph {
     return out;
   }
 
-  private void cycle(String node, List<String> stack, Set<String> onStack, Set<String> done, List<List<String>> out) {
+  private void cycle(
+      String node,
+      List<String> stack,
+      Set<String> onStack,
+      Set<String> done,
+      List<List<String>> out) {
     if (done.contains(node)) {
       return;
     }
@@ -63,7 +70,10 @@ public final class ReferenceGraph {
     done.add(node);
   }
 
-  /** The segments in levels: level 0 refers to none, level n only to levels below n. The graph must have no cycle. */
+  /**
+   * The segments in levels: level 0 refers to none, level n only to levels below n. The graph must
+   * have no cycle.
+   */
   public List<List<SegmentDefinition>> levels(List<SegmentDefinition> segments) {
     Map<String, Integer> depth = new HashMap<>();
     for (SegmentDefinition s : segments) {

@@ -10,24 +10,15 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.Workspace;
-import dev.segments.common.segments.Cond.AggregateKind;
-import dev.segments.common.segments.Cond.CountOp;
-import dev.segments.common.segments.Cond.FieldOp;
-import dev.segments.common.segments.FieldCatalog.Type;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -42,9 +33,12 @@ import java.util.stream.Stream;
 public final class SegmentLoader {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final Set<String> SEGMENT_KEYS = Set.of("id", "name", "entity", "description", "where", "workspace");
+  private static final Set<String> SEGMENT_KEYS =
+      Set.of("id", "name", "entity", "description", "where", "workspace");
+
   /** What was loaded: the definitions (custom, then generated) and the problems found. */
-  public record Result(List<SegmentDefinition> segments, List<String> errors, List<String> warnings) {
+  public record Result(
+      List<SegmentDefinition> segments, List<String> errors, List<String> warnings) {
     public boolean ok() {
       return errors.isEmpty();
     }
@@ -54,8 +48,10 @@ public final class SegmentLoader {
   private final Set<String> workspaces = new TreeSet<>();
   private final List<String> errors = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+
   /** Per segment id: the references its condition makes, with where they stand. */
   private final Map<String, List<Located>> references = new HashMap<>();
+
   private final ConditionParser.Problems problems;
   private final ConditionParser parser;
   private String where = "";
@@ -69,27 +65,41 @@ public final class SegmentLoader {
     for (Workspace ws : settings.scoring().workspaces()) {
       workspaces.add(ws.name());
       ws.features().forEach(f -> knownEvents.addAll(f.weights().keySet()));
-      ws.userSteps().forEach(s -> { if (s.event() != null) knownEvents.add(s.event()); });
-      ws.accountSteps().forEach(s -> { if (s.event() != null) knownEvents.add(s.event()); });
+      ws.userSteps()
+          .forEach(
+              s -> {
+                if (s.event() != null) knownEvents.add(s.event());
+              });
+      ws.accountSteps()
+          .forEach(
+              s -> {
+                if (s.event() != null) knownEvents.add(s.event());
+              });
     }
-    this.problems = new ConditionParser.Problems() {
-      @Override
-      public void error(String path, String message) {
-        err(path, message);
-      }
+    this.problems =
+        new ConditionParser.Problems() {
+          @Override
+          public void error(String path, String message) {
+            err(path, message);
+          }
 
-      @Override
-      public void warning(String path, String message) {
-        warnings.add(where + ": " + path + ": " + message);
-      }
-    };
-    this.parser = new ConditionParser(new FieldCatalog(settings), settings.features().longestWindow(), knownEvents,
-        ConditionParser.Scope.SEGMENT, problems);
+          @Override
+          public void warning(String path, String message) {
+            warnings.add(where + ": " + path + ": " + message);
+          }
+        };
+    this.parser =
+        new ConditionParser(
+            new FieldCatalog(settings),
+            settings.features().longestWindow(),
+            knownEvents,
+            ConditionParser.Scope.SEGMENT,
+            problems);
   }
 
   /**
-   * Loads the folder's files (none is fine), or one file when {@code dir} is a file (preview),
-   * plus the generated segments.
+   * Loads the folder's files (none is fine), or one file when {@code dir} is a file (preview), plus
+   * the generated segments.
    */
   public static Result load(Path dir, Settings settings) {
     SegmentLoader loader = new SegmentLoader(settings);
@@ -97,7 +107,10 @@ public final class SegmentLoader {
     if (Files.isDirectory(dir)) {
       List<Path> files;
       try (Stream<Path> s = Files.walk(dir)) {
-        files = s.filter(p -> p.toString().endsWith(".conf") && Files.isRegularFile(p)).sorted().toList();
+        files =
+            s.filter(p -> p.toString().endsWith(".conf") && Files.isRegularFile(p))
+                .sorted()
+                .toList();
       } catch (IOException e) {
         loader.errors.add(dir + ": cannot list the folder: " + e.getMessage());
         files = List.of();
@@ -118,7 +131,9 @@ public final class SegmentLoader {
   private List<SegmentDefinition> file(Path f) {
     Config c;
     try {
-      c = ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+      c =
+          ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+              .resolve();
     } catch (ConfigException e) {
       errors.add(f + ": cannot parse: " + e.getMessage());
       return List.of();
@@ -127,17 +142,24 @@ public final class SegmentLoader {
     if (c.hasPath("segments")) {
       for (String k : c.root().keySet()) {
         if (!k.equals("segments")) {
-          errors.add(f + ": unknown key '" + k + "' (a file holds segments = [ ... ] or one segment)");
+          errors.add(
+              f + ": unknown key '" + k + "' (a file holds segments = [ ... ] or one segment)");
         }
       }
       ConfigValue list = c.getValue("segments");
       if (list.valueType() != ConfigValueType.LIST) {
-        errors.add(f + ": segments must be a list of segments, not " + list.valueType().name().toLowerCase());
+        errors.add(
+            f
+                + ": segments must be a list of segments, not "
+                + list.valueType().name().toLowerCase());
         return List.of();
       }
       for (ConfigValue v : c.getList("segments")) {
         if (v.valueType() != ConfigValueType.OBJECT) {
-          errors.add(f + ": every item of segments must be a segment { id = ..., entity = ..., where = ... }, not " + v.render());
+          errors.add(
+              f
+                  + ": every item of segments must be a segment { id = ..., entity = ..., where = ... }, not "
+                  + v.render());
         } else {
           items.add((ConfigObject) v);
         }
@@ -160,7 +182,10 @@ public final class SegmentLoader {
 
   private SegmentDefinition segment(Path f, ConfigObject item, int index) {
     ConfigValue idValue = item.get("id");
-    String id = idValue != null && idValue.valueType() == ConfigValueType.STRING ? (String) idValue.unwrapped() : null;
+    String id =
+        idValue != null && idValue.valueType() == ConfigValueType.STRING
+            ? (String) idValue.unwrapped()
+            : null;
     where = f + ": segment " + (id != null ? id : "#" + (index + 1));
     int before = errors.size();
     if (id == null) {
@@ -177,7 +202,8 @@ public final class SegmentLoader {
     ConfigValue e = item.get("entity");
     if (e == null) {
       err("entity", "is missing (user or account)");
-    } else if (e.valueType() != ConfigValueType.STRING || !Set.of("user", "account").contains(e.unwrapped())) {
+    } else if (e.valueType() != ConfigValueType.STRING
+        || !Set.of("user", "account").contains(e.unwrapped())) {
       err("entity", "must be user or account, not " + e.render());
     } else {
       entity = e.unwrapped().equals("user") ? Entity.USER : Entity.ACCOUNT;
@@ -186,7 +212,13 @@ public final class SegmentLoader {
     String description = text(item.get("description"), "description", "");
     String workspace = text(item.get("workspace"), "workspace", "default");
     if (workspace != null && !workspaces.contains(workspace)) {
-      err("workspace", "unknown workspace '" + workspace + "' (configured: " + String.join(", ", workspaces) + ")");
+      err(
+          "workspace",
+          "unknown workspace '"
+              + workspace
+              + "' (configured: "
+              + String.join(", ", workspaces)
+              + ")");
     }
     Cond cond = null;
     ConfigValue w = item.get("where");
@@ -196,14 +228,26 @@ public final class SegmentLoader {
       int known = parser.references().size();
       cond = parser.parse(w, "where", entity);
       String at = where;
-      references.put(id, new ArrayList<>(
-          parser.references().subList(known, parser.references().size()).stream().map(r -> new Located(r, at)).toList()));
+      references.put(
+          id,
+          new ArrayList<>(
+              parser.references().subList(known, parser.references().size()).stream()
+                  .map(r -> new Located(r, at))
+                  .toList()));
     }
     if (errors.size() > before || id == null || cond == null) {
       return null;
     }
-    return new SegmentDefinition(id, name, description, entity, SegmentDefinition.Kind.CUSTOM, workspace, cond,
-        item.render(ConfigRenderOptions.concise()), f.toString());
+    return new SegmentDefinition(
+        id,
+        name,
+        description,
+        entity,
+        SegmentDefinition.Kind.CUSTOM,
+        workspace,
+        cond,
+        item.render(ConfigRenderOptions.concise()),
+        f.toString());
   }
 
   /** Duplicate ids, references (known, same entity, no cycles). */
@@ -214,8 +258,13 @@ public final class SegmentLoader {
       if (first != null) {
         SegmentDefinition custom = d.kind() == SegmentDefinition.Kind.CUSTOM ? d : first;
         SegmentDefinition other = custom == d ? first : d;
-        errors.add(custom.source() + ": segment " + d.id() + ": id: duplicate id; also defined in " + other.source()
-            + (other.source().equals("generated") ? " (a standard or suggested segment)" : ""));
+        errors.add(
+            custom.source()
+                + ": segment "
+                + d.id()
+                + ": id: duplicate id; also defined in "
+                + other.source()
+                + (other.source().equals("generated") ? " (a standard or suggested segment)" : ""));
       }
     }
     Map<String, List<String>> graph = new HashMap<>();
@@ -226,10 +275,24 @@ public final class SegmentLoader {
         String at = ref.where() + ": " + ref.reference().path();
         SegmentDefinition t = byId.get(target);
         if (t == null) {
-          errors.add(at + ": unknown segment '" + target + "'" + ConditionParser.closest(target, byId.keySet()));
+          errors.add(
+              at
+                  + ": unknown segment '"
+                  + target
+                  + "'"
+                  + ConditionParser.closest(target, byId.keySet()));
         } else if (!t.entity().key.equals(wantedEntity)) {
-          errors.add(at + ": segment '" + target + "' is a " + t.entity().key + " segment; a " + wantedEntity
-              + " condition can only refer to " + wantedEntity + " segments");
+          errors.add(
+              at
+                  + ": segment '"
+                  + target
+                  + "' is a "
+                  + t.entity().key
+                  + " segment; a "
+                  + wantedEntity
+                  + " condition can only refer to "
+                  + wantedEntity
+                  + " segments");
         } else {
           graph.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(target);
         }
@@ -237,7 +300,12 @@ public final class SegmentLoader {
     }
     for (List<String> loop : new ReferenceGraph(graph).cycles()) {
       SegmentDefinition d = byId.get(loop.get(0));
-      errors.add((d == null ? "" : d.source() + ": ") + "segment " + loop.get(0) + ": where: reference cycle " + String.join(" -> ", loop));
+      errors.add(
+          (d == null ? "" : d.source() + ": ")
+              + "segment "
+              + loop.get(0)
+              + ": where: reference cycle "
+              + String.join(" -> ", loop));
     }
   }
 
@@ -250,5 +318,4 @@ public final class SegmentLoader {
   private String text(ConfigValue v, String field, String fallback) {
     return ConditionParser.text(v, field, fallback, problems);
   }
-
 }

@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Builds the one Spark session of a run: Delta-enabled, UTC, with the configured settings. */
 public final class SparkSessions {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkSessions.class);
-
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SparkSessions.class);
 
   /** Settings every session of ours needs, whatever the deployment says. */
   public static final Map<String, String> REQUIRED =

@@ -6,8 +6,8 @@ import org.apache.spark.sql.types.DataType;
 /**
  * One column of a {@link TableSpec}: its name, its type as the docs write it ({@code string},
  * {@code long}, {@code map<string,long>}, ...) and what it means. A name with {@code <N>} stands
- * for one column per configured window ({@code active_days_<N>d}); the name {@link #TRAITS}
- * stands for the configured trait columns (type {@code typed}).
+ * for one column per configured window ({@code active_days_<N>d}); the name {@link #TRAITS} stands
+ * for the configured trait columns (type {@code typed}).
  */
 public record ColumnSpec(String name, String type, String meaning) {
   /** The placeholder of the configured trait columns. */
@@ -38,12 +38,17 @@ public record ColumnSpec(String name, String type, String meaning) {
     return column.matches(regex);
   }
 
-  /** The column's window name for a window of {@code days} ({@code active_days_<N>d} → {@code active_days_7d}). */
+  /**
+   * The column's window name for a window of {@code days} ({@code active_days_<N>d} → {@code
+   * active_days_7d}).
+   */
   public String forWindow(int days) {
     return name.replace("<N>", Integer.toString(days));
   }
 
-  /** The Spark type ({@code long} is Spark's {@code bigint}); undefined for the traits placeholder. */
+  /**
+   * The Spark type ({@code long} is Spark's {@code bigint}); undefined for the traits placeholder.
+   */
   public DataType dataType() {
     if (isTraits()) {
       throw new IllegalStateException("the traits placeholder has no single type");

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Every table the pipeline writes, as {@link TableSpec}s: the one place that names a table's
  * columns, types, meanings, partitioning, write mode, writer and key. The Delta column and table
- * comments come from here, and {@code docs/tables.md} is rendered from here ({@code segments
- * tables --markdown}; a test fails when the checked-in page differs).
+ * comments come from here, and {@code docs/tables.md} is rendered from here ({@code segments tables
+ * --markdown}; a test fails when the checked-in page differs).
  */
 public final class TableCatalog {
   private TableCatalog() {}
@@ -23,39 +23,85 @@ public final class TableCatalog {
     return of(DAILY, "date", "the run date");
   }
 
-  private static TableSpec daily(String name, String group, String stage, String summary, String details,
-      List<String> key, String notes, ColumnSpec... columns) {
-    return new TableSpec(name, group, stage, summary, details, List.of(columns), Optional.of(DAILY),
-        WriteMode.DATES_REPLACED, Optional.empty(), key, notes);
+  private static TableSpec daily(
+      String name,
+      String group,
+      String stage,
+      String summary,
+      String details,
+      List<String> key,
+      String notes,
+      ColumnSpec... columns) {
+    return new TableSpec(
+        name,
+        group,
+        stage,
+        summary,
+        details,
+        List.of(columns),
+        Optional.of(DAILY),
+        WriteMode.DATES_REPLACED,
+        Optional.empty(),
+        key,
+        notes);
   }
 
-  public static final TableSpec EVENTS = new TableSpec(TableNames.EVENTS, "Ingest", "ingest",
-      "Accepted track / identify / group calls.", "",
-      List.of(
-          of("message_id", "string", "the call's messageId (unique across the table)"),
-          of("type", "string", "`track`, `identify` or `group`"),
-          of("event", "string", "event name (track only)"),
-          of("user_id", "string", "userId (null on a group call that carries account traits only)"),
-          of("group_id", "string", "the account the call names: groupId of group / identify, `context.groupId` of track"),
-          of("timestamp", "timestamp", "when it happened (UTC)"),
-          of("event_date", "date", "UTC date of `timestamp` (partition)"),
-          of("ingest_date", "date", "the input day (folder `dt=`) that brought it"),
-          of("properties", "map<string,string>", "track properties as text (nested values as JSON text)"),
-          of("traits", "map<string,string>", "identify / group traits as text"),
-          of("source_file", "string", "the input file")),
-      Optional.of("event_date"), WriteMode.ROWS_OF_RUN_REPLACED, Optional.of("ingest_date"), List.of("message_id"), "");
+  public static final TableSpec EVENTS =
+      new TableSpec(
+          TableNames.EVENTS,
+          "Ingest",
+          "ingest",
+          "Accepted track / identify / group calls.",
+          "",
+          List.of(
+              of("message_id", "string", "the call's messageId (unique across the table)"),
+              of("type", "string", "`track`, `identify` or `group`"),
+              of("event", "string", "event name (track only)"),
+              of(
+                  "user_id",
+                  "string",
+                  "userId (null on a group call that carries account traits only)"),
+              of(
+                  "group_id",
+                  "string",
+                  "the account the call names: groupId of group / identify, `context.groupId` of track"),
+              of("timestamp", "timestamp", "when it happened (UTC)"),
+              of("event_date", "date", "UTC date of `timestamp` (partition)"),
+              of("ingest_date", "date", "the input day (folder `dt=`) that brought it"),
+              of(
+                  "properties",
+                  "map<string,string>",
+                  "track properties as text (nested values as JSON text)"),
+              of("traits", "map<string,string>", "identify / group traits as text"),
+              of("source_file", "string", "the input file")),
+          Optional.of("event_date"),
+          WriteMode.ROWS_OF_RUN_REPLACED,
+          Optional.of("ingest_date"),
+          List.of("message_id"),
+          "");
 
-  public static final TableSpec EVENTS_REJECTED = new TableSpec(TableNames.EVENTS_REJECTED, "Ingest", "ingest",
-      "Every input row that was not accepted, with why.", "",
-      List.of(
-          of("ingest_date", "date", "input day (partition)"),
-          of("reason", "string", "reason code (below)"),
-          of("source_file", "string", "the input file"),
-          of("raw", "string", "the row as read (the JSON line; for Parquet input, the row as JSON)"),
-          of("message_id", "string", "messageId, when the row had one that could be read"),
-          of("event_date", "date", "UTC date of the timestamp, when it could be read")),
-      Optional.of("ingest_date"), WriteMode.DATES_REPLACED, Optional.empty(), List.of(),
-      """
+  public static final TableSpec EVENTS_REJECTED =
+      new TableSpec(
+          TableNames.EVENTS_REJECTED,
+          "Ingest",
+          "ingest",
+          "Every input row that was not accepted, with why.",
+          "",
+          List.of(
+              of("ingest_date", "date", "input day (partition)"),
+              of("reason", "string", "reason code (below)"),
+              of("source_file", "string", "the input file"),
+              of(
+                  "raw",
+                  "string",
+                  "the row as read (the JSON line; for Parquet input, the row as JSON)"),
+              of("message_id", "string", "messageId, when the row had one that could be read"),
+              of("event_date", "date", "UTC date of the timestamp, when it could be read")),
+          Optional.of("ingest_date"),
+          WriteMode.DATES_REPLACED,
+          Optional.empty(),
+          List.of(),
+          """
       Reason codes, checked in this order (a row gets the first that applies):
 
       | reason | meaning |
@@ -72,18 +118,35 @@ public final class TableCatalog {
       | `duplicate_message_id` | messageId already accepted: earlier in the same day's input (the earliest timestamp wins; ties by file, then raw text) or on one of the previous `ingest.lookback-days` input days. Counted as *duplicates*, not as rejected, in the run summary |
       """);
 
-  public static final TableSpec INGEST_RUNS = new TableSpec(TableNames.INGEST_RUNS, "Ingest", "ingest",
-      "One row per ingested day: the run summary.",
-      "`read = accepted + duplicates + rejected` is checked by the job before anything is written.",
-      List.of(
-          of("ingest_date", "date", "the input day"),
-          of("read", "long", "rows read"),
-          of("accepted", "long", "rows written to `events`"),
-          of("duplicates", "long", "rows dropped as duplicate messageIds (kept in `events_rejected`)"),
-          of("rejected", "long", "other rejected rows"),
-          of("rejected_by_reason", "map<string,long>", "rejected rows per reason (duplicates not included)"),
-          of("touched_dates", "array<date>", "event dates of the accepted events (the day, and earlier days that late events landed on)")),
-      Optional.empty(), WriteMode.ROWS_OF_RUN_REPLACED, Optional.of("ingest_date"), List.of("ingest_date"), "");
+  public static final TableSpec INGEST_RUNS =
+      new TableSpec(
+          TableNames.INGEST_RUNS,
+          "Ingest",
+          "ingest",
+          "One row per ingested day: the run summary.",
+          "`read = accepted + duplicates + rejected` is checked by the job before anything is written.",
+          List.of(
+              of("ingest_date", "date", "the input day"),
+              of("read", "long", "rows read"),
+              of("accepted", "long", "rows written to `events`"),
+              of(
+                  "duplicates",
+                  "long",
+                  "rows dropped as duplicate messageIds (kept in `events_rejected`)"),
+              of("rejected", "long", "other rejected rows"),
+              of(
+                  "rejected_by_reason",
+                  "map<string,long>",
+                  "rejected rows per reason (duplicates not included)"),
+              of(
+                  "touched_dates",
+                  "array<date>",
+                  "event dates of the accepted events (the day, and earlier days that late events landed on)")),
+          Optional.empty(),
+          WriteMode.ROWS_OF_RUN_REPLACED,
+          Optional.of("ingest_date"),
+          List.of("ingest_date"),
+          "");
 
   private static final String TRAITS_DETAILS =
       "Rebuilt whole each run from the previous version and the day's calls: within a day the latest call wins "
@@ -99,95 +162,161 @@ public final class TableCatalog {
         of("last_identified_at", "timestamp", "latest identify / group call seen"));
   }
 
-  public static final TableSpec USER_TRAITS = new TableSpec(TableNames.USER_TRAITS, "Ingest", "ingest",
-      "Latest trait values, one row per user (from identify calls).", TRAITS_DETAILS,
-      traitColumns("user_id", "the user"), Optional.empty(), WriteMode.WHOLE_TABLE, Optional.empty(), List.of("user_id"), "");
+  public static final TableSpec USER_TRAITS =
+      new TableSpec(
+          TableNames.USER_TRAITS,
+          "Ingest",
+          "ingest",
+          "Latest trait values, one row per user (from identify calls).",
+          TRAITS_DETAILS,
+          traitColumns("user_id", "the user"),
+          Optional.empty(),
+          WriteMode.WHOLE_TABLE,
+          Optional.empty(),
+          List.of("user_id"),
+          "");
 
-  public static final TableSpec ACCOUNT_TRAITS = new TableSpec(TableNames.ACCOUNT_TRAITS, "Ingest", "ingest",
-      "Latest trait values, one row per account (from group calls).", TRAITS_DETAILS,
-      traitColumns("account_id", "the account (groupId)"), Optional.empty(), WriteMode.WHOLE_TABLE, Optional.empty(),
-      List.of("account_id"), "");
+  public static final TableSpec ACCOUNT_TRAITS =
+      new TableSpec(
+          TableNames.ACCOUNT_TRAITS,
+          "Ingest",
+          "ingest",
+          "Latest trait values, one row per account (from group calls).",
+          TRAITS_DETAILS,
+          traitColumns("account_id", "the account (groupId)"),
+          Optional.empty(),
+          WriteMode.WHOLE_TABLE,
+          Optional.empty(),
+          List.of("account_id"),
+          "");
 
-  public static final TableSpec MEMBERSHIPS = new TableSpec(TableNames.MEMBERSHIPS, "Ingest", "ingest",
-      "Every user → account assignment: a `group` call with userId and groupId, or an `identify` with a groupId "
-          + "(field or trait).",
-      "A user belongs, on date D, to the account of their latest assignment made on or before D (by time, then "
-          + "messageId).",
-      List.of(
+  public static final TableSpec MEMBERSHIPS =
+      new TableSpec(
+          TableNames.MEMBERSHIPS,
+          "Ingest",
+          "ingest",
+          "Every user → account assignment: a `group` call with userId and groupId, or an `identify` with a groupId "
+              + "(field or trait).",
+          "A user belongs, on date D, to the account of their latest assignment made on or before D (by time, then "
+              + "messageId).",
+          List.of(
+              of("user_id", "string", "the user"),
+              of("account_id", "string", "the account"),
+              of("assigned_at", "timestamp", "time of the call"),
+              of("source", "string", "`group` or `identify`"),
+              of("message_id", "string", "the call"),
+              of("ingest_date", "date", "input day")),
+          Optional.empty(),
+          WriteMode.ROWS_OF_RUN_REPLACED,
+          Optional.of("ingest_date"),
+          List.of("message_id"),
+          "");
+
+  public static final TableSpec USER_DAILY_ACTIVITY =
+      new TableSpec(
+          TableNames.USER_DAILY_ACTIVITY,
+          "Features",
+          "features",
+          "The incremental rollup: user × day × event.",
+          "A run for D rewrites D and the earlier days that D's late events landed on (`ingest_runs.touched_dates`).",
+          List.of(
+              of("activity_date", "date", "UTC day (partition)"),
+              of("user_id", "string", "the user"),
+              of("account_id", "string", "the user's account on that day (null if none yet)"),
+              of("event", "string", "track event name"),
+              of("event_count", "long", "events that day"),
+              of("first_ts", "timestamp", "first of them"),
+              of("last_ts", "timestamp", "last of them")),
+          Optional.of("activity_date"),
+          WriteMode.DATES_REPLACED,
+          Optional.empty(),
+          List.of("activity_date", "user_id", "event"),
+          "");
+
+  public static final TableSpec USER_EVENT_TOTALS =
+      daily(
+          TableNames.USER_EVENT_TOTALS,
+          "Features",
+          "features",
+          "All-time totals per user and event, one snapshot per run date.",
+          "Snapshot D = the previous snapshot + the events ingested after it, so a nightly run reads one snapshot and "
+              + "one day of events. Snapshots older than `features.totals-retention-days` are removed in the same "
+              + "commit; a run with no earlier snapshot rebuilds from all events (same result).",
+          List.of(DAILY, "user_id", "event"),
+          "",
+          of(DAILY, "date", "run date (partition)"),
           of("user_id", "string", "the user"),
-          of("account_id", "string", "the account"),
-          of("assigned_at", "timestamp", "time of the call"),
-          of("source", "string", "`group` or `identify`"),
-          of("message_id", "string", "the call"),
-          of("ingest_date", "date", "input day")),
-      Optional.empty(), WriteMode.ROWS_OF_RUN_REPLACED, Optional.of("ingest_date"), List.of("message_id"), "");
-
-  public static final TableSpec USER_DAILY_ACTIVITY = new TableSpec(TableNames.USER_DAILY_ACTIVITY, "Features", "features",
-      "The incremental rollup: user × day × event.",
-      "A run for D rewrites D and the earlier days that D's late events landed on (`ingest_runs.touched_dates`).",
-      List.of(
-          of("activity_date", "date", "UTC day (partition)"),
-          of("user_id", "string", "the user"),
-          of("account_id", "string", "the user's account on that day (null if none yet)"),
           of("event", "string", "track event name"),
-          of("event_count", "long", "events that day"),
-          of("first_ts", "timestamp", "first of them"),
-          of("last_ts", "timestamp", "last of them")),
-      Optional.of("activity_date"), WriteMode.DATES_REPLACED, Optional.empty(), List.of("activity_date", "user_id", "event"), "");
+          of("event_count", "long", "events ever"),
+          of("first_ts", "timestamp", "first occurrence"),
+          of("last_ts", "timestamp", "last occurrence"));
 
-  public static final TableSpec USER_EVENT_TOTALS = daily(TableNames.USER_EVENT_TOTALS, "Features", "features",
-      "All-time totals per user and event, one snapshot per run date.",
-      "Snapshot D = the previous snapshot + the events ingested after it, so a nightly run reads one snapshot and "
-          + "one day of events. Snapshots older than `features.totals-retention-days` are removed in the same "
-          + "commit; a run with no earlier snapshot rebuilds from all events (same result).",
-      List.of(DAILY, "user_id", "event"), "",
-      of(DAILY, "date", "run date (partition)"),
-      of("user_id", "string", "the user"),
-      of("event", "string", "track event name"),
-      of("event_count", "long", "events ever"),
-      of("first_ts", "timestamp", "first occurrence"),
-      of("last_ts", "timestamp", "last occurrence"));
+  public static final TableSpec USER_FEATURES =
+      daily(
+          TableNames.USER_FEATURES,
+          "Features",
+          "features",
+          "One row per user per `as_of_date`: every user that sent a track event, was identified or was assigned to an "
+              + "account by then.",
+          "",
+          List.of(DAILY, "user_id"),
+          "",
+          asOf(),
+          of("user_id", "string", "the user"),
+          of("account_id", "string", "the user's account on `as_of_date`"),
+          of("first_seen", "timestamp", "first track event ever (null if none)"),
+          of("last_seen", "timestamp", "latest track event"),
+          of("tenure_days", "int", "days from `first_seen`'s date to `as_of_date`"),
+          of(
+              "days_since_last_seen",
+              "int",
+              "days from `last_seen`'s date to `as_of_date` (0 = seen that day)"),
+          of("active_days_<N>d", "long", "days with at least one track event in the window"),
+          of("total_events_<N>d", "long", "track events in the window"),
+          of(
+              "event_counts_<N>d",
+              "map<string,long>",
+              "events per event name in the window (names with none left out)"),
+          of("total_events_all_time", "long", "track events ever"),
+          of("event_counts_all_time", "map<string,long>", "events per event name ever"),
+          of(ColumnSpec.TRAITS, "typed", "configured user traits"),
+          of("traits", "map<string,string>", "every user trait as text"));
 
-  public static final TableSpec USER_FEATURES = daily(TableNames.USER_FEATURES, "Features", "features",
-      "One row per user per `as_of_date`: every user that sent a track event, was identified or was assigned to an "
-          + "account by then.", "",
-      List.of(DAILY, "user_id"), "",
-      asOf(),
-      of("user_id", "string", "the user"),
-      of("account_id", "string", "the user's account on `as_of_date`"),
-      of("first_seen", "timestamp", "first track event ever (null if none)"),
-      of("last_seen", "timestamp", "latest track event"),
-      of("tenure_days", "int", "days from `first_seen`'s date to `as_of_date`"),
-      of("days_since_last_seen", "int", "days from `last_seen`'s date to `as_of_date` (0 = seen that day)"),
-      of("active_days_<N>d", "long", "days with at least one track event in the window"),
-      of("total_events_<N>d", "long", "track events in the window"),
-      of("event_counts_<N>d", "map<string,long>", "events per event name in the window (names with none left out)"),
-      of("total_events_all_time", "long", "track events ever"),
-      of("event_counts_all_time", "map<string,long>", "events per event name ever"),
-      of(ColumnSpec.TRAITS, "typed", "configured user traits"),
-      of("traits", "map<string,string>", "every user trait as text"));
-
-  public static final TableSpec ACCOUNT_FEATURES = daily(TableNames.ACCOUNT_FEATURES, "Features", "features",
-      "One row per account per `as_of_date`: every account with traits or members.",
-      "Each user's activity counts under the account the user belongs to on `as_of_date`.",
-      List.of(DAILY, "account_id"), "",
-      asOf(),
-      of("account_id", "string", "the account"),
-      of("member_users", "long", "users belonging to the account on `as_of_date`"),
-      of("total_users", "long", "members with any track event in the last `features.total-users-window-days` (default 90) days"),
-      of("users_ever_seen", "long", "members with any track event ever"),
-      of("active_users_<N>d", "long", "members with a track event in the window"),
-      of("first_seen", "timestamp", "first track event of any member"),
-      of("last_seen", "timestamp", "latest track event of any member"),
-      of("tenure_days", "int", "days from `first_seen`'s date to `as_of_date`"),
-      of("days_since_last_seen", "int", "days from `last_seen`'s date to `as_of_date`"),
-      of("active_days_<N>d", "long", "days on which any member was active, in the window"),
-      of("total_events_<N>d", "long", "members' track events in the window"),
-      of("event_counts_<N>d", "map<string,long>", "members' events per event name in the window"),
-      of("total_events_all_time", "long", "members' track events ever"),
-      of("event_counts_all_time", "map<string,long>", "members' events per event name ever"),
-      of(ColumnSpec.TRAITS, "typed", "configured account traits (`parent_group_id` is the parent account)"),
-      of("traits", "map<string,string>", "every account trait as text"));
+  public static final TableSpec ACCOUNT_FEATURES =
+      daily(
+          TableNames.ACCOUNT_FEATURES,
+          "Features",
+          "features",
+          "One row per account per `as_of_date`: every account with traits or members.",
+          "Each user's activity counts under the account the user belongs to on `as_of_date`.",
+          List.of(DAILY, "account_id"),
+          "",
+          asOf(),
+          of("account_id", "string", "the account"),
+          of("member_users", "long", "users belonging to the account on `as_of_date`"),
+          of(
+              "total_users",
+              "long",
+              "members with any track event in the last `features.total-users-window-days` (default 90) days"),
+          of("users_ever_seen", "long", "members with any track event ever"),
+          of("active_users_<N>d", "long", "members with a track event in the window"),
+          of("first_seen", "timestamp", "first track event of any member"),
+          of("last_seen", "timestamp", "latest track event of any member"),
+          of("tenure_days", "int", "days from `first_seen`'s date to `as_of_date`"),
+          of("days_since_last_seen", "int", "days from `last_seen`'s date to `as_of_date`"),
+          of("active_days_<N>d", "long", "days on which any member was active, in the window"),
+          of("total_events_<N>d", "long", "members' track events in the window"),
+          of(
+              "event_counts_<N>d",
+              "map<string,long>",
+              "members' events per event name in the window"),
+          of("total_events_all_time", "long", "members' track events ever"),
+          of("event_counts_all_time", "map<string,long>", "members' events per event name ever"),
+          of(
+              ColumnSpec.TRAITS,
+              "typed",
+              "configured account traits (`parent_group_id` is the parent account)"),
+          of("traits", "map<string,string>", "every account trait as text"));
 
   private static List<ColumnSpec> scoreColumns() {
     return List.of(
@@ -214,56 +343,89 @@ public final class TableCatalog {
     return columns(head, List.of(tail));
   }
 
-  public static final TableSpec USER_SCORES = daily(TableNames.USER_SCORES, "Scores", "score",
-      "One row per user per workspace per `as_of_date`: every user of `user_features` on that date who is in the "
-          + "workspace's population.", "",
-      List.of(DAILY, "workspace", "user_id"), "",
-      columns(List.of(
-          asOf(),
-          of("workspace", "string", "the scoring model (`scoring.workspaces.<name>`)"),
-          of("user_id", "string", "the user"),
-          of("account_id", "string", "the user's account on `as_of_date`")), scoreColumns()));
+  public static final TableSpec USER_SCORES =
+      daily(
+          TableNames.USER_SCORES,
+          "Scores",
+          "score",
+          "One row per user per workspace per `as_of_date`: every user of `user_features` on that date who is in the "
+              + "workspace's population.",
+          "",
+          List.of(DAILY, "workspace", "user_id"),
+          "",
+          columns(
+              List.of(
+                  asOf(),
+                  of("workspace", "string", "the scoring model (`scoring.workspaces.<name>`)"),
+                  of("user_id", "string", "the user"),
+                  of("account_id", "string", "the user's account on `as_of_date`")),
+              scoreColumns()));
 
-  public static final TableSpec ACCOUNT_SCORES = daily(TableNames.ACCOUNT_SCORES, "Scores", "score",
-      "One row per account per workspace per `as_of_date`: the measures of `user_scores` taken on the account, "
-          + "and the account measures below.", "",
-      List.of(DAILY, "workspace", "account_id"), "",
-      columns(List.of(
-          asOf(),
-          of("workspace", "string", "the scoring model (`scoring.workspaces.<name>`)"),
-          of("account_id", "string", "the account")), List.of(columns(scoreColumns(), List.of(
-          of("avg_user_score", "double", "mean `engagement_score` of its active users"),
-          of("total_users", "long", "users with any event in `features.total-users-window-days`"),
-          of("active_users", "long", "its users active in the period"),
-          of("active_user_pct", "double", "100 × `active_users` / `total_users`"),
-          of("activated_users", "long", "its activated users"),
-          of("adoption", "double", "% of the scored event types anyone in it did in the period"),
-          of("adoption_all_time", "double", "the same, ever"))))));
+  public static final TableSpec ACCOUNT_SCORES =
+      daily(
+          TableNames.ACCOUNT_SCORES,
+          "Scores",
+          "score",
+          "One row per account per workspace per `as_of_date`: the measures of `user_scores` taken on the account, "
+              + "and the account measures below.",
+          "",
+          List.of(DAILY, "workspace", "account_id"),
+          "",
+          columns(
+              List.of(
+                  asOf(),
+                  of("workspace", "string", "the scoring model (`scoring.workspaces.<name>`)"),
+                  of("account_id", "string", "the account")),
+              List.of(
+                  columns(
+                      scoreColumns(),
+                      List.of(
+                          of(
+                              "avg_user_score",
+                              "double",
+                              "mean `engagement_score` of its active users"),
+                          of(
+                              "total_users",
+                              "long",
+                              "users with any event in `features.total-users-window-days`"),
+                          of("active_users", "long", "its users active in the period"),
+                          of("active_user_pct", "double", "100 × `active_users` / `total_users`"),
+                          of("activated_users", "long", "its activated users"),
+                          of(
+                              "adoption",
+                              "double",
+                              "% of the scored event types anyone in it did in the period"),
+                          of("adoption_all_time", "double", "the same, ever"))))));
 
-  public static final TableSpec SEGMENT_THRESHOLDS = daily(TableNames.SEGMENT_THRESHOLDS, "Scores", "score",
-      "Per `as_of_date`, `workspace` and `entity` (`user` / `account`): one distribution row per score `metric` "
-          + "(`band` null) and one row per suggested band (`band` set).",
-      "See [scoring.md](scoring.md#segment_thresholds).",
-      List.of(DAILY, "workspace", "entity", "metric", "band"), "",
-      asOf(),
-      of("workspace", "string", "the scoring model"),
-      of("entity", "string", "`user` or `account`"),
-      of("metric", "string", "the measure described or cut"),
-      of("band", "string", "the suggested segment's stem (null on distribution rows)"),
-      of("entities", "long", "entities with a value of the metric"),
-      of("min", "double", "of the metric"),
-      of("max", "double", "of the metric"),
-      of("mean", "double", "of the metric"),
-      of("p10", "double", "nearest-rank percentile"),
-      of("p20", "double", "nearest-rank percentile"),
-      of("p25", "double", "nearest-rank percentile"),
-      of("p50", "double", "nearest-rank percentile"),
-      of("p75", "double", "nearest-rank percentile"),
-      of("p80", "double", "nearest-rank percentile"),
-      of("p90", "double", "nearest-rank percentile"),
-      of("benchmark", "double", "p90 of the positive raw scores of the day"),
-      of("lower_bound", "double", "the band's lower bound, included (null: unbounded)"),
-      of("upper_bound", "double", "the band's upper bound, included (null: unbounded)"));
+  public static final TableSpec SEGMENT_THRESHOLDS =
+      daily(
+          TableNames.SEGMENT_THRESHOLDS,
+          "Scores",
+          "score",
+          "Per `as_of_date`, `workspace` and `entity` (`user` / `account`): one distribution row per score `metric` "
+              + "(`band` null) and one row per suggested band (`band` set).",
+          "See [scoring.md](scoring.md#segment_thresholds).",
+          List.of(DAILY, "workspace", "entity", "metric", "band"),
+          "",
+          asOf(),
+          of("workspace", "string", "the scoring model"),
+          of("entity", "string", "`user` or `account`"),
+          of("metric", "string", "the measure described or cut"),
+          of("band", "string", "the suggested segment's stem (null on distribution rows)"),
+          of("entities", "long", "entities with a value of the metric"),
+          of("min", "double", "of the metric"),
+          of("max", "double", "of the metric"),
+          of("mean", "double", "of the metric"),
+          of("p10", "double", "nearest-rank percentile"),
+          of("p20", "double", "nearest-rank percentile"),
+          of("p25", "double", "nearest-rank percentile"),
+          of("p50", "double", "nearest-rank percentile"),
+          of("p75", "double", "nearest-rank percentile"),
+          of("p80", "double", "nearest-rank percentile"),
+          of("p90", "double", "nearest-rank percentile"),
+          of("benchmark", "double", "p90 of the positive raw scores of the day"),
+          of("lower_bound", "double", "the band's lower bound, included (null: unbounded)"),
+          of("upper_bound", "double", "the band's upper bound, included (null: unbounded)"));
 
   /** The name pattern of the per-segment tables, as the docs write it. */
   public static final String SEGMENT_PATTERN = "segment_<id>";
@@ -276,65 +438,126 @@ public final class TableCatalog {
       "A segment removed from the definitions keeps its table with the dates it was evaluated.";
 
   /** The docs' entry for every per-segment table. */
-  public static final TableSpec SEGMENT = daily(SEGMENT_PATTERN, "Segments", "segments", SEGMENT_SUMMARY,
-      SEGMENT_DETAILS, List.of(DAILY, "user_id or account_id"), "",
-      asOf(),
-      of("user_id or account_id", "string", "a member (after the segment's entity)"));
+  public static final TableSpec SEGMENT =
+      daily(
+          SEGMENT_PATTERN,
+          "Segments",
+          "segments",
+          SEGMENT_SUMMARY,
+          SEGMENT_DETAILS,
+          List.of(DAILY, "user_id or account_id"),
+          "",
+          asOf(),
+          of("user_id or account_id", "string", "a member (after the segment's entity)"));
 
-  /** The table of one segment, whose members are users ({@code user_id}) or accounts ({@code account_id}). */
+  /**
+   * The table of one segment, whose members are users ({@code user_id}) or accounts ({@code
+   * account_id}).
+   */
   public static TableSpec segment(String id, String idColumn) {
-    return daily(TableNames.segment(id), "Segments", "segments", SEGMENT_SUMMARY, SEGMENT_DETAILS,
-        List.of(DAILY, idColumn), "", asOf(), of(idColumn, "string", "a member (after the segment's entity)"));
+    return daily(
+        TableNames.segment(id),
+        "Segments",
+        "segments",
+        SEGMENT_SUMMARY,
+        SEGMENT_DETAILS,
+        List.of(DAILY, idColumn),
+        "",
+        asOf(),
+        of(idColumn, "string", "a member (after the segment's entity)"));
   }
 
-  public static final TableSpec SEGMENT_MEMBERS = daily(TableNames.SEGMENT_MEMBERS, "Segments", "segments",
-      "Every membership of every segment in one long table, per `as_of_date`.", "",
-      List.of(DAILY, "segment_id", "entity_id"), "",
-      asOf(),
-      of("segment_id", "string", "the segment"),
-      of("entity", "string", "`user` or `account`"),
-      of("entity_id", "string", "the user or account id"));
-
-  public static final TableSpec SEGMENT_CHANGES = daily(TableNames.SEGMENT_CHANGES, "Segments", "segments",
-      "Who entered or left each segment on `as_of_date`, against the previous date the segments stage ran.", "",
-      List.of(DAILY, "segment_id", "entity_id"), "",
-      asOf(),
-      of("segment_id", "string", "the segment"),
-      of("entity", "string", "`user` or `account`"),
-      of("entity_id", "string", "the user or account id"),
-      of("change", "string", "`entered` or `exited`"));
-
-  public static final TableSpec SEGMENT_SIZES = daily(TableNames.SEGMENT_SIZES, "Segments", "segments",
-      "One row per segment per `as_of_date`, empty segments included.", "",
-      List.of(DAILY, "segment_id"), "",
-      asOf(),
-      of("segment_id", "string", "the segment"),
-      of("entity", "string", "`user` or `account`"),
-      of("members", "long", "members on the date"),
-      of("entered", "long", "members that were not members on the previous run date"),
-      of("exited", "long", "members of the previous run date that are not members now"));
-
-  public static final TableSpec SEGMENT_DEFINITIONS = new TableSpec(TableNames.SEGMENT_DEFINITIONS, "Segments", "segments",
-      "Every segment ever defined.", "",
-      List.of(
-          of("segment_id", "string", "the id; the table is `segment_<id>`"),
-          of("name", "string", "display name"),
-          of("description", "string", "what it is for"),
+  public static final TableSpec SEGMENT_MEMBERS =
+      daily(
+          TableNames.SEGMENT_MEMBERS,
+          "Segments",
+          "segments",
+          "Every membership of every segment in one long table, per `as_of_date`.",
+          "",
+          List.of(DAILY, "segment_id", "entity_id"),
+          "",
+          asOf(),
+          of("segment_id", "string", "the segment"),
           of("entity", "string", "`user` or `account`"),
-          of("kind", "string", "`standard`, `suggested` or `custom`"),
-          of("workspace", "string", "whose scores it reads"),
-          of("definition", "string", "the definition as JSON"),
-          of("hash", "string", "SHA-256 of `definition`"),
-          of("source", "string", "the file it came from, or `generated`"),
-          of("first_defined", "date", "the first run date it was evaluated"),
-          of("last_changed", "date", "the run date its definition last changed"),
-          of("active", "boolean", "false once it is no longer defined")),
-      Optional.empty(), WriteMode.WHOLE_TABLE, Optional.empty(), List.of("segment_id"), "");
+          of("entity_id", "string", "the user or account id"));
+
+  public static final TableSpec SEGMENT_CHANGES =
+      daily(
+          TableNames.SEGMENT_CHANGES,
+          "Segments",
+          "segments",
+          "Who entered or left each segment on `as_of_date`, against the previous date the segments stage ran.",
+          "",
+          List.of(DAILY, "segment_id", "entity_id"),
+          "",
+          asOf(),
+          of("segment_id", "string", "the segment"),
+          of("entity", "string", "`user` or `account`"),
+          of("entity_id", "string", "the user or account id"),
+          of("change", "string", "`entered` or `exited`"));
+
+  public static final TableSpec SEGMENT_SIZES =
+      daily(
+          TableNames.SEGMENT_SIZES,
+          "Segments",
+          "segments",
+          "One row per segment per `as_of_date`, empty segments included.",
+          "",
+          List.of(DAILY, "segment_id"),
+          "",
+          asOf(),
+          of("segment_id", "string", "the segment"),
+          of("entity", "string", "`user` or `account`"),
+          of("members", "long", "members on the date"),
+          of("entered", "long", "members that were not members on the previous run date"),
+          of("exited", "long", "members of the previous run date that are not members now"));
+
+  public static final TableSpec SEGMENT_DEFINITIONS =
+      new TableSpec(
+          TableNames.SEGMENT_DEFINITIONS,
+          "Segments",
+          "segments",
+          "Every segment ever defined.",
+          "",
+          List.of(
+              of("segment_id", "string", "the id; the table is `segment_<id>`"),
+              of("name", "string", "display name"),
+              of("description", "string", "what it is for"),
+              of("entity", "string", "`user` or `account`"),
+              of("kind", "string", "`standard`, `suggested` or `custom`"),
+              of("workspace", "string", "whose scores it reads"),
+              of("definition", "string", "the definition as JSON"),
+              of("hash", "string", "SHA-256 of `definition`"),
+              of("source", "string", "the file it came from, or `generated`"),
+              of("first_defined", "date", "the first run date it was evaluated"),
+              of("last_changed", "date", "the run date its definition last changed"),
+              of("active", "boolean", "false once it is no longer defined")),
+          Optional.empty(),
+          WriteMode.WHOLE_TABLE,
+          Optional.empty(),
+          List.of("segment_id"),
+          "");
 
   /** Every table with a fixed name, in the order the pipeline first writes them. */
-  public static final List<TableSpec> ALL = List.of(EVENTS, EVENTS_REJECTED, INGEST_RUNS, USER_TRAITS, ACCOUNT_TRAITS,
-      MEMBERSHIPS, USER_DAILY_ACTIVITY, USER_EVENT_TOTALS, USER_FEATURES, ACCOUNT_FEATURES, USER_SCORES, ACCOUNT_SCORES,
-      SEGMENT_THRESHOLDS, SEGMENT_DEFINITIONS, SEGMENT_MEMBERS, SEGMENT_CHANGES, SEGMENT_SIZES);
+  public static final List<TableSpec> ALL =
+      List.of(
+          EVENTS,
+          EVENTS_REJECTED,
+          INGEST_RUNS,
+          USER_TRAITS,
+          ACCOUNT_TRAITS,
+          MEMBERSHIPS,
+          USER_DAILY_ACTIVITY,
+          USER_EVENT_TOTALS,
+          USER_FEATURES,
+          ACCOUNT_FEATURES,
+          USER_SCORES,
+          ACCOUNT_SCORES,
+          SEGMENT_THRESHOLDS,
+          SEGMENT_DEFINITIONS,
+          SEGMENT_MEMBERS,
+          SEGMENT_CHANGES,
+          SEGMENT_SIZES);
 
   private static final Map<String, TableSpec> BY_NAME = new LinkedHashMap<>();
 
@@ -349,16 +572,20 @@ public final class TableCatalog {
 
   /** The spec of a table with a fixed name; fails naming the table when there is none. */
   public static TableSpec get(String name) {
-    return find(name).orElseThrow(() -> new IllegalArgumentException("No table " + name + " in the catalog"));
+    return find(name)
+        .orElseThrow(() -> new IllegalArgumentException("No table " + name + " in the catalog"));
   }
 
   /** Plain text of a Markdown fragment (the Delta comments BI tools show). */
   static String plain(String text) {
-    return text.replace("`", "").replace("**", "").replace("*", "")
+    return text.replace("`", "")
+        .replace("**", "")
+        .replace("*", "")
         .replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
   }
 
-  private static final String INTRO = """
+  private static final String INTRO =
+      """
       # Tables
 
       <!-- Generated from the table catalog (common/.../tables/TableCatalog.java) by
@@ -382,9 +609,11 @@ public final class TableCatalog {
       in the `traits` map as text.
       """;
 
-  private static final Map<String, String> GROUP_INTROS = Map.of(
-      "Scores", "How every measure is computed, with a worked example: [scoring.md](scoring.md).",
-      "Segments", "The language and the semantics: [segments.md](segments.md).");
+  private static final Map<String, String> GROUP_INTROS =
+      Map.of(
+          "Scores",
+              "How every measure is computed, with a worked example: [scoring.md](scoring.md).",
+          "Segments", "The language and the semantics: [segments.md](segments.md).");
 
   /** docs/tables.md: every table of the catalog, by group, in pipeline order. */
   public static String markdown() {
@@ -402,12 +631,19 @@ public final class TableCatalog {
         }
       }
       md.append("\n### `").append(t.name()).append("`\n");
-      md.append(wrap(t.summary() + (t.details().isEmpty() ? "" : " " + t.details()))).append("\n\n");
+      md.append(wrap(t.summary() + (t.details().isEmpty() ? "" : " " + t.details())))
+          .append("\n\n");
       md.append(wrap(facts(t))).append("\n\n");
       md.append("| column | type | meaning |\n|---|---|---|\n");
       for (ColumnSpec c : t.columns()) {
         String name = c.isTraits() ? c.name() : "`" + c.name().replace(" or ", "` or `") + "`";
-        md.append("| ").append(name).append(" | ").append(c.type()).append(" | ").append(c.meaning()).append(" |\n");
+        md.append("| ")
+            .append(name)
+            .append(" | ")
+            .append(c.type())
+            .append(" | ")
+            .append(c.meaning())
+            .append(" |\n");
       }
       if (!t.notes().isEmpty()) {
         md.append("\n").append(t.notes().strip()).append("\n");
@@ -419,10 +655,15 @@ public final class TableCatalog {
   /** Written by, partitioning, how a run writes it, key: from the spec. */
   private static String facts(TableSpec t) {
     StringBuilder s = new StringBuilder("*Written by `").append(t.stage()).append("`");
-    s.append(t.partitionColumn().map(p -> "; partitioned by `" + p + "`").orElse("; not partitioned"));
+    s.append(
+        t.partitionColumn().map(p -> "; partitioned by `" + p + "`").orElse("; not partitioned"));
     s.append("; ").append(t.writeMode().describe(t.runDateColumn().orElse("")));
     if (!t.key().isEmpty()) {
-      s.append("; one row per ").append(String.join(" × ", t.key().stream().map(k -> "`" + k.replace(" or ", "` or `") + "`").toList()));
+      s.append("; one row per ")
+          .append(
+              String.join(
+                  " × ",
+                  t.key().stream().map(k -> "`" + k.replace(" or ", "` or `") + "`").toList()));
     }
     return s.append(".*").toString();
   }

@@ -42,10 +42,12 @@ public record TableSpec(
     columns = List.copyOf(columns);
     key = List.copyOf(key);
     if (writeMode == WriteMode.DATES_REPLACED && partitionColumn.isEmpty()) {
-      throw new IllegalArgumentException(name + ": a table whose dates are replaced needs a date partition column");
+      throw new IllegalArgumentException(
+          name + ": a table whose dates are replaced needs a date partition column");
     }
     if (writeMode == WriteMode.ROWS_OF_RUN_REPLACED && runDateColumn.isEmpty()) {
-      throw new IllegalArgumentException(name + ": a table whose run's rows are replaced needs its run-date column");
+      throw new IllegalArgumentException(
+          name + ": a table whose run's rows are replaced needs its run-date column");
     }
   }
 
@@ -59,13 +61,17 @@ public record TableSpec(
     return columns.stream().filter(c -> c.matches(name)).findFirst();
   }
 
-  /** The column's description; a column the spec does not name in a table with traits is a trait. */
+  /**
+   * The column's description; a column the spec does not name in a table with traits is a trait.
+   */
   public Optional<String> columnComment(String column) {
     Optional<ColumnSpec> c = column(column);
     if (c.isPresent()) {
       return Optional.of(TableCatalog.plain(c.get().meaning()));
     }
-    return columns.stream().filter(ColumnSpec::isTraits).findFirst()
+    return columns.stream()
+        .filter(ColumnSpec::isTraits)
+        .findFirst()
         .map(t -> TableCatalog.plain(t.meaning()) + " (trait " + column + ")");
   }
 
@@ -86,21 +92,40 @@ public record TableSpec(
       if (c.isPresent()) {
         DataType expected = c.get().dataType();
         if (!sameType(expected, f.dataType())) {
-          problems.add("column " + f.name() + " is " + f.dataType().simpleString() + ", the catalog says " + c.get().type());
+          problems.add(
+              "column "
+                  + f.name()
+                  + " is "
+                  + f.dataType().simpleString()
+                  + ", the catalog says "
+                  + c.get().type());
         }
       } else if (!hasTraits()) {
-        problems.add("column " + f.name() + " (" + f.dataType().simpleString() + ") is not in the catalog");
+        problems.add(
+            "column " + f.name() + " (" + f.dataType().simpleString() + ") is not in the catalog");
       } else if (!TRAIT_TYPES.contains(f.dataType())) {
-        problems.add("trait column " + f.name() + " is " + f.dataType().simpleString() + ", not a trait type");
+        problems.add(
+            "trait column "
+                + f.name()
+                + " is "
+                + f.dataType().simpleString()
+                + ", not a trait type");
       }
     }
     if (!problems.isEmpty()) {
-      throw new TableSchemaException("Cannot write table " + name + ": " + String.join("; ", problems));
+      throw new TableSchemaException(
+          "Cannot write table " + name + ": " + String.join("; ", problems));
     }
   }
 
-  private static final List<DataType> TRAIT_TYPES = List.of(DataTypes.StringType, DataTypes.LongType,
-      DataTypes.DoubleType, DataTypes.BooleanType, DataTypes.DateType, DataTypes.TimestampType);
+  private static final List<DataType> TRAIT_TYPES =
+      List.of(
+          DataTypes.StringType,
+          DataTypes.LongType,
+          DataTypes.DoubleType,
+          DataTypes.BooleanType,
+          DataTypes.DateType,
+          DataTypes.TimestampType);
 
   /** Equal types, ignoring nullability of elements and values. */
   static boolean sameType(DataType a, DataType b) {
@@ -114,7 +139,13 @@ public record TableSpec(
       Column c = rows.col("`" + f.name() + "`");
       Optional<String> comment = columnComment(f.name());
       if (comment.isPresent()) {
-        c = c.as(f.name(), new MetadataBuilder().withMetadata(f.metadata()).putString("comment", comment.get()).build());
+        c =
+            c.as(
+                f.name(),
+                new MetadataBuilder()
+                    .withMetadata(f.metadata())
+                    .putString("comment", comment.get())
+                    .build());
       }
       out.add(c);
     }

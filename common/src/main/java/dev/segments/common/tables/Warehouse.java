@@ -1,9 +1,9 @@
 package dev.segments.common.tables;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.segments.common.UserError;
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -31,17 +31,22 @@ public final class Warehouse {
   private final int writeThreads;
   private final String root;
   private final Optional<String> catalogDatabase;
-  private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> registered =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> written =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** With the default of {@code warehouse.write-threads} (6). */
   public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase) {
     this(spark, root, catalogDatabase, 6);
   }
 
-  /** @param writeThreads independent writes run side by side ({@code warehouse.write-threads}) */
-  public Warehouse(SparkSession spark, String root, Optional<String> catalogDatabase, int writeThreads) {
+  /**
+   * @param writeThreads independent writes run side by side ({@code warehouse.write-threads})
+   */
+  public Warehouse(
+      SparkSession spark, String root, Optional<String> catalogDatabase, int writeThreads) {
     this.writeThreads = writeThreads;
     this.spark = spark;
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
@@ -88,10 +93,10 @@ public final class Warehouse {
 
   /**
    * Replaces the given dates of a table written by {@link WriteMode#DATES_REPLACED} in one commit
-   * (creating the table on first write). When the table holds no row of those dates yet (the
-   * common case: the first run of a date) the commit is a plain append, which skips Delta's search
-   * for the files to remove; otherwise it is a {@code replaceWhere} overwrite of exactly those
-   * dates. Either way the table ends up the same. Returns the rows written.
+   * (creating the table on first write). When the table holds no row of those dates yet (the common
+   * case: the first run of a date) the commit is a plain append, which skips Delta's search for the
+   * files to remove; otherwise it is a {@code replaceWhere} overwrite of exactly those dates.
+   * Either way the table ends up the same. Returns the rows written.
    */
   public long replaceDates(TableSpec table, Dataset<Row> rows, Collection<LocalDate> dates) {
     return replaceDates(table, rows, dates, Optional.empty());
@@ -106,17 +111,25 @@ public final class Warehouse {
    * As {@link #replaceDates(TableSpec, Dataset, Collection)}, and in the same commit removes every
    * date before {@code dropBefore} (a snapshot table that keeps a number of days).
    */
-  public long replaceDates(TableSpec table, Dataset<Row> rows, Collection<LocalDate> dates, Optional<LocalDate> dropBefore) {
+  public long replaceDates(
+      TableSpec table,
+      Dataset<Row> rows,
+      Collection<LocalDate> dates,
+      Optional<LocalDate> dropBefore) {
     expect(table, WriteMode.DATES_REPLACED);
     if (dates.isEmpty()) {
-      throw new IllegalArgumentException("replaceDates on " + table.name() + " needs at least one date");
+      throw new IllegalArgumentException(
+          "replaceDates on " + table.name() + " needs at least one date");
     }
     String column = table.partitionColumn().orElseThrow();
     String where = datesPredicate(column, dates);
     if (dropBefore.isPresent()) {
       where = "(" + where + ") OR " + column + " < " + dateLiteral(dropBefore.get());
     }
-    boolean append = dropBefore.isEmpty() && exists(table.name()) && !holdsRows(table.name(), datesPredicate(column, dates));
+    boolean append =
+        dropBefore.isEmpty()
+            && exists(table.name())
+            && !holdsRows(table.name(), datesPredicate(column, dates));
     return write(table, rows, where, append);
   }
 
@@ -126,12 +139,22 @@ public final class Warehouse {
    * partitioned by a date column, {@code partitionsFrom} bounds where those rows can be (the run's
    * rows lie in partitions {@code partitionsFrom .. date}), so Delta reads only those partitions.
    */
-  public long replaceRunDate(TableSpec table, Dataset<Row> rows, LocalDate date, Optional<LocalDate> partitionsFrom) {
+  public long replaceRunDate(
+      TableSpec table, Dataset<Row> rows, LocalDate date, Optional<LocalDate> partitionsFrom) {
     expect(table, WriteMode.ROWS_OF_RUN_REPLACED);
     String where = table.runDateColumn().orElseThrow() + " = " + dateLiteral(date);
     if (table.partitionColumn().isPresent() && partitionsFrom.isPresent()) {
       String p = table.partitionColumn().get();
-      where = p + " >= " + dateLiteral(partitionsFrom.get()) + " AND " + p + " <= " + dateLiteral(date) + " AND " + where;
+      where =
+          p
+              + " >= "
+              + dateLiteral(partitionsFrom.get())
+              + " AND "
+              + p
+              + " <= "
+              + dateLiteral(date)
+              + " AND "
+              + where;
     }
     return write(table, rows, where, false);
   }
@@ -144,14 +167,18 @@ public final class Warehouse {
 
   private static void expect(TableSpec table, WriteMode mode) {
     if (table.writeMode() != mode) {
-      throw new IllegalArgumentException("Table " + table.name() + " is written as " + table.writeMode() + ", not " + mode);
+      throw new IllegalArgumentException(
+          "Table " + table.name() + " is written as " + table.writeMode() + ", not " + mode);
     }
   }
 
   private static String datesPredicate(String column, Collection<LocalDate> dates) {
     return dates.size() == 1
         ? column + " = " + dateLiteral(dates.iterator().next())
-        : column + " IN (" + dates.stream().sorted().map(Warehouse::dateLiteral).collect(Collectors.joining(", ")) + ")";
+        : column
+            + " IN ("
+            + dates.stream().sorted().map(Warehouse::dateLiteral).collect(Collectors.joining(", "))
+            + ")";
   }
 
   /**
@@ -171,7 +198,8 @@ public final class Warehouse {
   private long write(TableSpec table, Dataset<Row> rows, String replaceWhere, boolean append) {
     long start = System.nanoTime();
     table.check(rows.schema());
-    Observation observed = new Observation("rows written to " + table.name() + " " + System.nanoTime());
+    Observation observed =
+        new Observation("rows written to " + table.name() + " " + System.nanoTime());
     Dataset<Row> counted = table.withComments(rows).observe(observed, count(lit(1)).as("rows"));
     var writer = counted.write().format("delta");
     String how;
@@ -183,18 +211,30 @@ public final class Warehouse {
       writer.mode("append").option("mergeSchema", "true").save(path(table.name()));
       how = "appended, new dates";
     } else if (exists(table.name())) {
-      writer.mode("overwrite").option("replaceWhere", replaceWhere).option("mergeSchema", "true").save(path(table.name()));
+      writer
+          .mode("overwrite")
+          .option("replaceWhere", replaceWhere)
+          .option("mergeSchema", "true")
+          .save(path(table.name()));
       how = "replaced";
     } else {
-      writer.mode("overwrite").partitionBy(table.partitionColumn().stream().toArray(String[]::new)).save(path(table.name()));
+      writer
+          .mode("overwrite")
+          .partitionBy(table.partitionColumn().stream().toArray(String[]::new))
+          .save(path(table.name()));
       how = "created";
     }
     known.add(table.name());
     long count = rowsOf(observed, table.name());
     written.merge(table.name(), count, Long::sum);
     register(table);
-    LOG.info("Wrote {} rows to {} ({}; {}) in {} ms", count, table.name(), replaceWhere == null ? "all rows" : replaceWhere,
-        how, (System.nanoTime() - start) / 1_000_000);
+    LOG.info(
+        "Wrote {} rows to {} ({}; {}) in {} ms",
+        count,
+        table.name(),
+        replaceWhere == null ? "all rows" : replaceWhere,
+        how,
+        (System.nanoTime() - start) / 1_000_000);
     return count;
   }
 
@@ -210,7 +250,9 @@ public final class Warehouse {
     return out;
   }
 
-  /** The observed row count of a write that has finished (its metrics arrive with the job's end). */
+  /**
+   * The observed row count of a write that has finished (its metrics arrive with the job's end).
+   */
   private static long rowsOf(Observation observed, String table) {
     try {
       Row metrics = Await.result(observed.future(), Duration.create(2, TimeUnit.MINUTES));
@@ -219,7 +261,8 @@ public final class Warehouse {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while counting the rows written to " + table, e);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("The write to " + table + " committed but reported no row count", e);
+      throw new IllegalStateException(
+          "The write to " + table + " committed but reported no row count", e);
     }
   }
 
@@ -236,15 +279,16 @@ public final class Warehouse {
     }
     // Column comments travel in the Delta schema (withComments); the table's comment is set once,
     // when the table enters the catalog (one metadata commit).
-    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION " + sqlString(path(table)));
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION " + sqlString(path(table)));
     spark.sql("COMMENT ON TABLE " + name + " IS " + sqlString(spec.comment()));
   }
 
   /**
    * Runs independent table writes side by side (Spark runs jobs from several driver threads
-   * concurrently): on small tables a write is mostly fixed commit cost, which then overlaps.
-   * Each write is still its own atomic commit; if one fails, the first failure is thrown after
-   * all have finished (a rerun of the date replaces whatever did commit).
+   * concurrently): on small tables a write is mostly fixed commit cost, which then overlaps. Each
+   * write is still its own atomic commit; if one fails, the first failure is thrown after all have
+   * finished (a rerun of the date replaces whatever did commit).
    */
   public void writeConcurrently(List<Runnable> writes) {
     if (writes.size() == 1) {
@@ -264,7 +308,10 @@ public final class Warehouse {
           f.get();
         } catch (java.util.concurrent.ExecutionException e) {
           if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            failure =
+                e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new IllegalStateException(e.getCause());
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -3,11 +3,14 @@ package dev.segments.common.tables;
 /** How the pipeline writes a table: every mode is one atomic Delta commit per table per run. */
 public enum WriteMode {
   /**
-   * One snapshot per date of the partition column: a run replaces exactly the dates it writes
-   * (the run date, or the days late events touched), appending when none of them is there yet.
+   * One snapshot per date of the partition column: a run replaces exactly the dates it writes (the
+   * run date, or the days late events touched), appending when none of them is there yet.
    */
-  DATES_REPLACED("each run replaces the dates it writes (a plain append when none of them is there yet)"),
-  /** The rows that the run's input day brought: a run of D replaces the rows whose key date is D. */
+  DATES_REPLACED(
+      "each run replaces the dates it writes (a plain append when none of them is there yet)"),
+  /**
+   * The rows that the run's input day brought: a run of D replaces the rows whose key date is D.
+   */
   ROWS_OF_RUN_REPLACED("a run of day D replaces the rows whose %s is D"),
   /** Rebuilt whole each run from its previous version and the day's input (small state tables). */
   WHOLE_TABLE("rebuilt whole by each run from its previous version");

@@ -23,7 +23,8 @@ class SettingsLoaderTest {
     return f;
   }
 
-  private static InvalidConfigException invalid(Optional<Path> file, Map<String, String> overrides) {
+  private static InvalidConfigException invalid(
+      Optional<Path> file, Map<String, String> overrides) {
     return assertThrows(InvalidConfigException.class, () -> SettingsLoader.load(file, overrides));
   }
 
@@ -37,7 +38,8 @@ class SettingsLoaderTest {
     assertEquals(90, s.features().longestWindow());
     // Typed traits sorted by column, with their types.
     assertEquals(
-        List.of(new TraitColumn("created_at", "created_at", TraitType.TIMESTAMP),
+        List.of(
+            new TraitColumn("created_at", "created_at", TraitType.TIMESTAMP),
             new TraitColumn("email", "email", TraitType.STRING),
             new TraitColumn("name", "name", TraitType.STRING),
             new TraitColumn("role", "role", TraitType.STRING)),
@@ -46,22 +48,29 @@ class SettingsLoaderTest {
 
   @Test
   void fileOverridesReferenceAndCommandLineOverridesFile() throws IOException {
-    Path f = file("ingest.lookback-days = 3\ninput.format = parquet\ntraits.user { signupPlan = string }\n");
+    Path f =
+        file(
+            "ingest.lookback-days = 3\ninput.format = parquet\ntraits.user { signupPlan = string }\n");
     Settings s = SettingsLoader.load(Optional.of(f), Map.of("ingest.lookback-days", "5"));
     assertEquals(5, s.ingest().lookbackDays());
     assertEquals(InputSettings.InputFormat.PARQUET, s.input().format());
-    assertTrue(s.userTraits().contains(new TraitColumn("signupPlan", "signup_plan", TraitType.STRING)));
+    assertTrue(
+        s.userTraits().contains(new TraitColumn("signupPlan", "signup_plan", TraitType.STRING)));
   }
 
   @Test
   void quotedValueIsUnquoted() {
-    Settings s = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.eventLog.dir\"", "\"file:///tmp/ev\""));
+    Settings s =
+        SettingsLoader.load(
+            Optional.empty(), Map.of("spark.conf.\"spark.eventLog.dir\"", "\"file:///tmp/ev\""));
     assertEquals("file:///tmp/ev", s.spark().conf().get("spark.eventLog.dir"));
   }
 
   @Test
   void quotedSparkSettingsAreKeptWhole() {
-    Settings s = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.shuffle.partitions\"", "3"));
+    Settings s =
+        SettingsLoader.load(
+            Optional.empty(), Map.of("spark.conf.\"spark.sql.shuffle.partitions\"", "3"));
     assertEquals("3", s.spark().conf().get("spark.sql.shuffle.partitions"));
   }
 
@@ -71,7 +80,8 @@ class SettingsLoaderTest {
     Settings defaults = SettingsLoader.load(Optional.empty(), Map.of());
     assertEquals("8000", defaults.spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
     Settings overridden =
-        SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.hugeMethodLimit\"", "65535"));
+        SettingsLoader.load(
+            Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.hugeMethodLimit\"", "65535"));
     assertEquals("65535", overridden.spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
   }
 
@@ -88,21 +98,32 @@ class SettingsLoaderTest {
 
   @Test
   void everyProblemIsReportedNotJustTheFirst() throws IOException {
-    Path f = file("ingest.lookback-days = -1\nfeatures.windows = [7, 1, 30]\ntraits.account { plan = text }\n");
+    Path f =
+        file(
+            "ingest.lookback-days = -1\nfeatures.windows = [7, 1, 30]\ntraits.account { plan = text }\n");
     InvalidConfigException e = invalid(Optional.of(f), Map.of("catalog.database", "Bad-Name"));
     assertEquals(4, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("ingest.lookback-days = -1 ("), e.getMessage());
     assertTrue(e.getMessage().contains("must be between 0 and 365"), e.getMessage());
-    assertTrue(e.getMessage().contains("windows must be in ascending order without repeats"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("windows must be in ascending order without repeats"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("traits.account.\"plan\" = text ("), e.getMessage());
-    assertTrue(e.getMessage().contains("unknown type; must be one of string, long, double, boolean, date, timestamp"), e.getMessage());
-    assertTrue(e.getMessage().contains("catalog.database = Bad-Name (command line -D"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "unknown type; must be one of string, long, double, boolean, date, timestamp"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("catalog.database = Bad-Name (command line -D"), e.getMessage());
   }
 
   @Test
   void wrongTypeIsAnError() {
     InvalidConfigException e = invalid(Optional.empty(), Map.of("ingest.lookback-days", "seven"));
-    assertEquals(List.of("ingest.lookback-days = \"seven\" (command line -D): must be a whole number between 0 and 365"),
+    assertEquals(
+        List.of(
+            "ingest.lookback-days = \"seven\" (command line -D): must be a whole number between 0 and 365"),
         e.problems());
   }
 
@@ -113,7 +134,9 @@ class SettingsLoaderTest {
     assertEquals(2, e.problems().size(), e.getMessage());
     assertTrue(e.problems().get(0).startsWith("unknown key 'input.formt' ("), e.getMessage());
     assertTrue(e.problems().get(0).contains("application.conf: 1"), e.getMessage());
-    assertTrue(e.problems().get(1).startsWith("unknown key 'warehouse.pth' (command line -D"), e.getMessage());
+    assertTrue(
+        e.problems().get(1).startsWith("unknown key 'warehouse.pth' (command line -D"),
+        e.getMessage());
   }
 
   @Test
@@ -125,8 +148,11 @@ class SettingsLoaderTest {
     Settings off = SettingsLoader.load(Optional.of(f), Map.of());
     assertEquals(SparkSettings.GeneratedCode.OFF, off.spark().generatedCode());
     assertEquals(500_000L, off.spark().generatedCodeMinBytes());
-    assertEquals(1234L, SettingsLoader.load(Optional.empty(), Map.of("spark.generated-code-min-bytes", "1234"))
-        .spark().generatedCodeMinBytes());
+    assertEquals(
+        1234L,
+        SettingsLoader.load(Optional.empty(), Map.of("spark.generated-code-min-bytes", "1234"))
+            .spark()
+            .generatedCodeMinBytes());
   }
 
   @Test
@@ -134,45 +160,67 @@ class SettingsLoaderTest {
     Path f = file("spark.generated-code = sometimes\nspark.generated-code-min-bytes = lots\n");
     InvalidConfigException e = invalid(Optional.of(f), Map.of());
     assertEquals(2, e.problems().size(), e.problems().toString());
-    assertTrue(e.problems().get(0).startsWith("spark.generated-code = sometimes ("), e.problems().get(0));
+    assertTrue(
+        e.problems().get(0).startsWith("spark.generated-code = sometimes ("), e.problems().get(0));
     assertTrue(e.problems().get(0).endsWith("must be auto, on or off"), e.problems().get(0));
-    assertTrue(e.problems().get(1).startsWith("spark.generated-code-min-bytes = \"lots\" ("), e.problems().get(1));
+    assertTrue(
+        e.problems().get(1).startsWith("spark.generated-code-min-bytes = \"lots\" ("),
+        e.problems().get(1));
     assertTrue(e.problems().get(1).contains("application.conf: 2"), e.problems().get(1));
-    InvalidConfigException negative = invalid(Optional.of(file("spark.generated-code-min-bytes = -1\n")), Map.of());
+    InvalidConfigException negative =
+        invalid(Optional.of(file("spark.generated-code-min-bytes = -1\n")), Map.of());
     assertEquals(1, negative.problems().size(), negative.problems().toString());
-    assertTrue(negative.problems().get(0).startsWith("spark.generated-code-min-bytes = -1 ("), negative.problems().get(0));
+    assertTrue(
+        negative.problems().get(0).startsWith("spark.generated-code-min-bytes = -1 ("),
+        negative.problems().get(0));
   }
 
   @Test
   void generatedCodeOnOrOffConflictsWithAnExplicitSparkSetting() {
-    InvalidConfigException e = invalid(Optional.empty(),
-        Map.of("spark.generated-code", "on", "spark.conf.\"spark.sql.codegen.wholeStage\"", "false"));
+    InvalidConfigException e =
+        invalid(
+            Optional.empty(),
+            Map.of(
+                "spark.generated-code",
+                "on",
+                "spark.conf.\"spark.sql.codegen.wholeStage\"",
+                "false"));
     assertEquals(1, e.problems().size(), e.problems().toString());
     assertTrue(e.problems().get(0).startsWith("spark.generated-code = on ("), e.problems().get(0));
-    assertTrue(e.problems().get(0).contains("spark.conf.\"spark.sql.codegen.wholeStage\" = false"), e.problems().get(0));
+    assertTrue(
+        e.problems().get(0).contains("spark.conf.\"spark.sql.codegen.wholeStage\" = false"),
+        e.problems().get(0));
     // With auto, the explicit Spark setting is allowed (it wins at run time).
-    Settings auto = SettingsLoader.load(Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.wholeStage\"", "false"));
+    Settings auto =
+        SettingsLoader.load(
+            Optional.empty(), Map.of("spark.conf.\"spark.sql.codegen.wholeStage\"", "false"));
     assertEquals(SparkSettings.GeneratedCode.AUTO, auto.spark().generatedCode());
   }
 
   @Test
   void unquotedSparkKeyIsExplained() {
-    InvalidConfigException e = invalid(Optional.empty(), Map.of("spark.conf.spark.sql.shuffle.partitions", "3"));
+    InvalidConfigException e =
+        invalid(Optional.empty(), Map.of("spark.conf.spark.sql.shuffle.partitions", "3"));
     assertTrue(e.getMessage().contains("quote Spark keys that contain dots"), e.getMessage());
   }
 
   @Test
   void traitColumnsMustNotClash() {
-    InvalidConfigException e = invalid(Optional.empty(), Map.of("traits.user.user_id", "string", "traits.user.createdAt", "timestamp"));
+    InvalidConfigException e =
+        invalid(
+            Optional.empty(),
+            Map.of("traits.user.user_id", "string", "traits.user.createdAt", "timestamp"));
     assertEquals(2, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("column 'user_id' is reserved"), e.getMessage());
-    assertTrue(e.getMessage().contains("column 'created_at' is already used by trait"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("column 'created_at' is already used by trait"), e.getMessage());
   }
 
   @Test
   void missingConfigFileIsAnError() {
     InvalidConfigException e = invalid(Optional.of(dir.resolve("nope.conf")), Map.of());
-    assertTrue(e.getMessage().contains("nope.conf does not exist (check --config)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("nope.conf does not exist (check --config)"), e.getMessage());
   }
 
   @Test
@@ -192,15 +240,24 @@ class SettingsLoaderTest {
 
   @Test
   void secretsInSparkSettingsAreRedactedInTheLoggedSettings() {
-    Settings s = SettingsLoader.load(Optional.empty(), Map.of(
-        "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"", "s3-secret-value",
-        "spark.conf.\"spark.hadoop.fs.s3a.access.key\"", "AKIA-access-value",
-        "spark.conf.\"fs.azure.account.key.acct.dfs.core.windows.net\"", "azure-key-value",
-        "spark.conf.\"spark.ssl.keyStorePassword\"", "store-password-value",
-        "spark.conf.\"spark.databricks.token\"", "token-value",
-        "spark.conf.\"spark.sql.shuffle.partitions\"", "64"));
+    Settings s =
+        SettingsLoader.load(
+            Optional.empty(),
+            Map.of(
+                "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"", "s3-secret-value",
+                "spark.conf.\"spark.hadoop.fs.s3a.access.key\"", "AKIA-access-value",
+                "spark.conf.\"fs.azure.account.key.acct.dfs.core.windows.net\"", "azure-key-value",
+                "spark.conf.\"spark.ssl.keyStorePassword\"", "store-password-value",
+                "spark.conf.\"spark.databricks.token\"", "token-value",
+                "spark.conf.\"spark.sql.shuffle.partitions\"", "64"));
     String logged = s.toString();
-    for (String secret : List.of("s3-secret-value", "AKIA-access-value", "azure-key-value", "store-password-value", "token-value")) {
+    for (String secret :
+        List.of(
+            "s3-secret-value",
+            "AKIA-access-value",
+            "azure-key-value",
+            "store-password-value",
+            "token-value")) {
       assertFalse(logged.contains(secret), secret + " in " + logged);
     }
     assertTrue(logged.contains("spark.hadoop.fs.s3a.secret.key=" + SparkSettings.REDACTED), logged);

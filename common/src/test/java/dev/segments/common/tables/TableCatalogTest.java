@@ -22,14 +22,17 @@ class TableCatalogTest {
     // The module runs with common/ as its working directory.
     Path page = Path.of("..", "docs", "tables.md");
     String checkedIn = Files.readString(page, StandardCharsets.UTF_8);
-    assertEquals(TableCatalog.markdown(), checkedIn,
+    assertEquals(
+        TableCatalog.markdown(),
+        checkedIn,
         "docs/tables.md differs from the catalog: regenerate it with scripts/segments tables --markdown > docs/tables.md");
   }
 
   @Test
   void everyFixedTableNameHasOneSpec() {
     assertEquals(TableNames.ALL, TableCatalog.ALL.stream().map(TableSpec::name).toList());
-    assertEquals(TableCatalog.ALL.size(), TableCatalog.ALL.stream().map(TableSpec::name).distinct().count());
+    assertEquals(
+        TableCatalog.ALL.size(), TableCatalog.ALL.stream().map(TableSpec::name).distinct().count());
   }
 
   @Test
@@ -41,10 +44,20 @@ class TableCatalogTest {
         }
       }
       for (String k : t.key()) {
-        assertTrue(t.columns().stream().anyMatch(c -> c.name().equals(k)), t.name() + " key " + k + " is a column");
+        assertTrue(
+            t.columns().stream().anyMatch(c -> c.name().equals(k)),
+            t.name() + " key " + k + " is a column");
       }
-      t.partitionColumn().ifPresent(p -> assertTrue(t.column(p).isPresent(), t.name() + " partition " + p + " is a column"));
-      t.runDateColumn().ifPresent(p -> assertTrue(t.column(p).isPresent(), t.name() + " run date " + p + " is a column"));
+      t.partitionColumn()
+          .ifPresent(
+              p ->
+                  assertTrue(
+                      t.column(p).isPresent(), t.name() + " partition " + p + " is a column"));
+      t.runDateColumn()
+          .ifPresent(
+              p ->
+                  assertTrue(
+                      t.column(p).isPresent(), t.name() + " run date " + p + " is a column"));
     }
   }
 
@@ -62,28 +75,37 @@ class TableCatalogTest {
       }
     }
     users.check(ok);
-    assertEquals(Optional.of("days with at least one track event in the window"), users.columnComment("active_days_30d"));
+    assertEquals(
+        Optional.of("days with at least one track event in the window"),
+        users.columnComment("active_days_30d"));
     assertEquals(Optional.of("configured user traits (trait role)"), users.columnComment("role"));
 
     StructType badWindow = ok.add("total_events_14d", DataTypes.IntegerType);
     TableSchemaException e = assertThrows(TableSchemaException.class, () -> users.check(badWindow));
-    assertEquals("Cannot write table user_features: column total_events_14d is int, the catalog says long", e.getMessage());
+    assertEquals(
+        "Cannot write table user_features: column total_events_14d is int, the catalog says long",
+        e.getMessage());
     StructType badTrait = ok.add("tags", DataTypes.createArrayType(DataTypes.StringType));
     e = assertThrows(TableSchemaException.class, () -> users.check(badTrait));
-    assertEquals("Cannot write table user_features: trait column tags is array<string>, not a trait type", e.getMessage());
+    assertEquals(
+        "Cannot write table user_features: trait column tags is array<string>, not a trait type",
+        e.getMessage());
   }
 
   @Test
   void aSegmentTableNamesItsMemberColumn() {
     TableSpec s = TableCatalog.segment("stalled_onboarding", "account_id");
     assertEquals("segment_stalled_onboarding", s.name());
-    assertEquals(List.of("as_of_date", "account_id"), s.columns().stream().map(ColumnSpec::name).toList());
+    assertEquals(
+        List.of("as_of_date", "account_id"), s.columns().stream().map(ColumnSpec::name).toList());
     assertEquals(WriteMode.DATES_REPLACED, s.writeMode());
   }
 
   @Test
   void commentsArePlainText() {
     assertEquals("See scoring.md.", TableCatalog.plain("See [scoring.md](scoring.md#x)."));
-    assertEquals("the user's account on as_of_date", TableCatalog.USER_FEATURES.columnComment("account_id").get());
+    assertEquals(
+        "the user's account on as_of_date",
+        TableCatalog.USER_FEATURES.columnComment("account_id").get());
   }
 }

@@ -3,7 +3,6 @@ package dev.segments.common.testing;
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import dev.segments.common.spark.SparkSessions;
 import org.apache.spark.SparkConf;
-
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -12,8 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * The one Spark session of a test JVM (local[2], UI off, 2 shuffle partitions, Delta enabled),
  * created through spark-testing-base so its DataFrame assertions run on the same session.
  *
- * <p>spark-testing-base is JUnit 4 style; we call its {@code runBefore()} once from here instead
- * of using the vintage engine, and never stop the session (the JVM's exit does).
+ * <p>spark-testing-base is JUnit 4 style; we call its {@code runBefore()} once from here instead of
+ * using the vintage engine, and never stop the session (the JVM's exit does).
  */
 public final class SparkTestSupport {
 
@@ -27,20 +26,21 @@ public final class SparkTestSupport {
 
     @Override
     public SparkConf conf() {
-      SparkConf conf = new SparkConf()
-          .setMaster("local[2]")
-          .setAppName("segments-tests")
-          .set("spark.ui.enabled", "false")
-          .set("spark.sql.shuffle.partitions", "2")
-          .set("spark.default.parallelism", "2")
-          .set("spark.databricks.delta.snapshotPartitions", "1")
-          .set("spark.sql.adaptive.enabled", "false")
-          // Tiny inputs: compiling generated code costs more than interpreting a few rows.
-          .set("spark.sql.codegen.wholeStage", "false")
-          .set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1")
-          .set("spark.sql.warehouse.dir", localWarehousePath());
+      SparkConf conf =
+          new SparkConf()
+              .setMaster("local[2]")
+              .setAppName("segments-tests")
+              .set("spark.ui.enabled", "false")
+              .set("spark.sql.shuffle.partitions", "2")
+              .set("spark.default.parallelism", "2")
+              .set("spark.databricks.delta.snapshotPartitions", "1")
+              .set("spark.sql.adaptive.enabled", "false")
+              // Tiny inputs: compiling generated code costs more than interpreting a few rows.
+              .set("spark.sql.codegen.wholeStage", "false")
+              .set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+              .set("spark.driver.host", "127.0.0.1")
+              .set("spark.driver.bindAddress", "127.0.0.1")
+              .set("spark.sql.warehouse.dir", localWarehousePath());
       SparkSessions.REQUIRED.forEach(conf::set);
       return conf;
     }
@@ -65,8 +65,8 @@ public final class SparkTestSupport {
   }
 
   /**
-   * Same rows (as multisets) and the same schema; on failure shows the differing rows. Map
-   * columns are compared as their sorted entries (Spark cannot compare maps in set operations).
+   * Same rows (as multisets) and the same schema; on failure shows the differing rows. Map columns
+   * are compared as their sorted entries (Spark cannot compare maps in set operations).
    */
   public static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
     base().assertDataFrameNoOrderEquals(comparable(expected), comparable(actual));
@@ -81,9 +81,10 @@ public final class SparkTestSupport {
   }
 
   private static Dataset<Row> withoutMetadata(Dataset<Row> rows) {
-    return rows.select(java.util.Arrays.stream(rows.schema().fieldNames())
-        .map(n -> rows.col("`" + n + "`").as(n, org.apache.spark.sql.types.Metadata.empty()))
-        .toArray(org.apache.spark.sql.Column[]::new));
+    return rows.select(
+        java.util.Arrays.stream(rows.schema().fieldNames())
+            .map(n -> rows.col("`" + n + "`").as(n, org.apache.spark.sql.types.Metadata.empty()))
+            .toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /** Same rows in the same order and the same schema (column metadata left out). */

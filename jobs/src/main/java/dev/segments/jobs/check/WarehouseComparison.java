@@ -1,12 +1,12 @@
 package dev.segments.jobs.check;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.segments.common.UserError;
 import dev.segments.common.tables.TableRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,14 +29,20 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Compares two warehouses table by table, row for row: the same Delta tables on both sides, each
- * with the same columns (names and types) and the same multiset of rows. Used to show that two
- * ways of computing the same dates (a cluster and a local run, an incremental run and a full
- * recompute) give identical tables.
+ * with the same columns (names and types) and the same multiset of rows. Used to show that two ways
+ * of computing the same dates (a cluster and a local run, an incremental run and a full recompute)
+ * give identical tables.
  */
 public final class WarehouseComparison {
 
   /** One table's outcome; {@code difference} is empty when the two sides are identical. */
-  public record TableResult(String table, long leftRows, long rightRows, long onlyLeft, long onlyRight, String difference) {
+  public record TableResult(
+      String table,
+      long leftRows,
+      long rightRows,
+      long onlyLeft,
+      long onlyRight,
+      String difference) {
     public boolean same() {
       return difference.isEmpty();
     }
@@ -44,6 +50,7 @@ public final class WarehouseComparison {
 
   /** Occurrence counts per side; names no table of ours uses. */
   private static final String LEFT = "__occurrences_left";
+
   private static final String RIGHT = "__occurrences_right";
 
   private final SparkSession spark;
@@ -62,7 +69,10 @@ public final class WarehouseComparison {
    *     out of one table's comparison, as {@code table.column} (e.g. a column that records when a
    *     row was first written, which differs by construction between two ways of computing it)
    */
-  public WarehouseComparison(SparkSession spark, java.util.Optional<java.time.LocalDate> asOf, List<String> excluded,
+  public WarehouseComparison(
+      SparkSession spark,
+      java.util.Optional<java.time.LocalDate> asOf,
+      List<String> excluded,
       int threads) {
     this.threads = threads;
     this.spark = spark;
@@ -71,13 +81,21 @@ public final class WarehouseComparison {
   }
 
   private boolean isExcluded(String table) {
-    return excluded.stream().filter(e -> !e.contains("."))
-        .anyMatch(e -> e.endsWith("*") ? table.startsWith(e.substring(0, e.length() - 1)) : table.equals(e));
+    return excluded.stream()
+        .filter(e -> !e.contains("."))
+        .anyMatch(
+            e ->
+                e.endsWith("*")
+                    ? table.startsWith(e.substring(0, e.length() - 1))
+                    : table.equals(e));
   }
 
   /** The columns of {@code table} left out of its comparison ({@code table.column} exclusions). */
   private List<String> excludedColumns(String table) {
-    return excluded.stream().filter(e -> e.startsWith(table + ".")).map(e -> e.substring(table.length() + 1)).toList();
+    return excluded.stream()
+        .filter(e -> e.startsWith(table + "."))
+        .map(e -> e.substring(table.length() + 1))
+        .toList();
   }
 
   /** The Delta tables (folders holding a {@code _delta_log}) directly under a local root. */
@@ -86,8 +104,11 @@ public final class WarehouseComparison {
       throw new UserError("Not a folder: " + root);
     }
     try (Stream<Path> children = Files.list(root)) {
-      return children.filter(p -> Files.isDirectory(p.resolve("_delta_log")))
-          .map(p -> p.getFileName().toString()).sorted().toList();
+      return children
+          .filter(p -> Files.isDirectory(p.resolve("_delta_log")))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -100,15 +121,19 @@ public final class WarehouseComparison {
     names.removeIf(this::isExcluded);
     // Tables side by side: on small tables a comparison is mostly fixed cost per query, and the
     // cores sit idle while one table's few queries are planned.
-    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-      Thread thread = new Thread(runnable, "compare");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            runnable -> {
+              Thread thread = new Thread(runnable, "compare");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       List<Future<TableResult>> pending = new ArrayList<>();
       for (String table : names) {
-        pending.add(pool.submit(() -> compareTable(table, left.resolve(table), right.resolve(table))));
+        pending.add(
+            pool.submit(() -> compareTable(table, left.resolve(table), right.resolve(table))));
       }
       List<TableResult> results = new ArrayList<>();
       for (Future<TableResult> f : pending) {
@@ -119,7 +144,9 @@ public final class WarehouseComparison {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Comparison interrupted", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -131,17 +158,31 @@ public final class WarehouseComparison {
     if (!hasLeft || !hasRight) {
       Dataset<Row> present = read(hasLeft ? left : right);
       long rows = present.count();
-      return new TableResult(table, hasLeft ? rows : -1, hasRight ? rows : -1, 0, 0,
+      return new TableResult(
+          table,
+          hasLeft ? rows : -1,
+          hasRight ? rows : -1,
+          0,
+          0,
           "only in the " + (hasLeft ? "left" : "right") + " warehouse");
     }
     Dataset<Row> wholeLeft = read(left);
     Dataset<Row> wholeRight = read(right);
     List<String> dropped = excludedColumns(table);
-    List<String> unknown = dropped.stream()
-        .filter(c -> !wholeLeft.schema().getFieldIndex(c).isDefined() && !wholeRight.schema().getFieldIndex(c).isDefined())
-        .toList();
+    List<String> unknown =
+        dropped.stream()
+            .filter(
+                c ->
+                    !wholeLeft.schema().getFieldIndex(c).isDefined()
+                        && !wholeRight.schema().getFieldIndex(c).isDefined())
+            .toList();
     if (!unknown.isEmpty()) {
-      return new TableResult(table, wholeLeft.count(), wholeRight.count(), 0, 0,
+      return new TableResult(
+          table,
+          wholeLeft.count(),
+          wholeRight.count(),
+          0,
+          0,
           "excluded columns not in the table: " + String.join(", ", unknown));
     }
     String[] droppedNames = dropped.toArray(String[]::new);
@@ -159,7 +200,8 @@ public final class WarehouseComparison {
     Dataset<Row> rc = TableRows.comparable(r.select(names(l.schema())));
     Column[] rowColumns = names(lc.schema());
     Dataset<Row> occurrences =
-        lc.withColumn(LEFT, lit(1L)).withColumn(RIGHT, lit(0L))
+        lc.withColumn(LEFT, lit(1L))
+            .withColumn(RIGHT, lit(0L))
             .union(rc.withColumn(LEFT, lit(0L)).withColumn(RIGHT, lit(1L)))
             .groupBy(rowColumns)
             .agg(sum(col(LEFT)).as(LEFT), sum(col(RIGHT)).as(RIGHT));
@@ -168,16 +210,19 @@ public final class WarehouseComparison {
             .agg(
                 coalesce(sum(col(LEFT)), lit(0L)).as("left_rows"),
                 coalesce(sum(col(RIGHT)), lit(0L)).as("right_rows"),
-                coalesce(sum(greatest(col(LEFT).minus(col(RIGHT)), lit(0L))), lit(0L)).as("only_left"),
-                coalesce(sum(greatest(col(RIGHT).minus(col(LEFT)), lit(0L))), lit(0L)).as("only_right"))
+                coalesce(sum(greatest(col(LEFT).minus(col(RIGHT)), lit(0L))), lit(0L))
+                    .as("only_left"),
+                coalesce(sum(greatest(col(RIGHT).minus(col(LEFT)), lit(0L))), lit(0L))
+                    .as("only_right"))
             .first();
     long leftRows = totals.getAs("left_rows");
     long rightRows = totals.getAs("right_rows");
     long onlyLeft = totals.getAs("only_left");
     long onlyRight = totals.getAs("only_right");
-    String difference = onlyLeft == 0 && onlyRight == 0
-        ? ""
-        : onlyLeft + " rows only on the left, " + onlyRight + " only on the right";
+    String difference =
+        onlyLeft == 0 && onlyRight == 0
+            ? ""
+            : onlyLeft + " rows only on the left, " + onlyRight + " only on the right";
     return new TableResult(table, leftRows, rightRows, onlyLeft, onlyRight, difference);
   }
 
@@ -190,7 +235,9 @@ public final class WarehouseComparison {
   }
 
   private static Column[] names(StructType schema) {
-    return java.util.Arrays.stream(schema.fieldNames()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+    return java.util.Arrays.stream(schema.fieldNames())
+        .map(n -> col("`" + n + "`"))
+        .toArray(Column[]::new);
   }
 
   /** Columns by name and type, in any order (nullability aside). */
@@ -200,7 +247,13 @@ public final class WarehouseComparison {
       if (!right.getFieldIndex(f.name()).isDefined()) {
         problems.add("column " + f.name() + " only on the left");
       } else if (!right.apply(f.name()).dataType().sameType(f.dataType())) {
-        problems.add("column " + f.name() + ": " + f.dataType().simpleString() + " vs " + right.apply(f.name()).dataType().simpleString());
+        problems.add(
+            "column "
+                + f.name()
+                + ": "
+                + f.dataType().simpleString()
+                + " vs "
+                + right.apply(f.name()).dataType().simpleString());
       }
     }
     for (StructField f : right.fields()) {

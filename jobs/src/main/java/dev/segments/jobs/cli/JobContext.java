@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settings, session and pipeline of one command. Settings are loaded and validated before the
- * session starts, so a bad config stops the run before anything is touched. The session is
- * stopped on close only if this context created it (an embedding program keeps its own).
+ * session starts, so a bad config stops the run before anything is touched. The session is stopped
+ * on close only if this context created it (an embedding program keeps its own).
  */
 public final class JobContext implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);

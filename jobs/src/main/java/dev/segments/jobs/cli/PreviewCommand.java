@@ -1,8 +1,8 @@
 package dev.segments.jobs.cli;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.Settings;
 import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentLoader;
@@ -23,16 +23,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "preview",
     mixinStandardHelpOptions = true,
-    description = "Evaluates one segment (an id, or a .conf file with new definitions) on a date's tables and prints its "
-        + "size and a sample of members. Nothing is written.")
+    description =
+        "Evaluates one segment (an id, or a .conf file with new definitions) on a date's tables and prints its "
+            + "size and a sample of members. Nothing is written.")
 public final class PreviewCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--segment", required = true, paramLabel = "ID|FILE",
-      description = "A segment id (configured or generated), or a .conf file of definitions (all of them are previewed).")
+  @Option(
+      names = "--segment",
+      required = true,
+      paramLabel = "ID|FILE",
+      description =
+          "A segment id (configured or generated), or a .conf file of definitions (all of them are previewed).")
   String segment;
 
-  @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+  @Option(
+      names = "--date",
+      required = true,
+      paramLabel = "YYYY-MM-DD",
+      converter = DateConverter.class,
       description = "The as-of date (scores must exist for it).")
   LocalDate date;
 
@@ -52,23 +61,29 @@ public final class PreviewCommand implements Callable<Integer> {
         throw new InvalidSegmentsException(own.errors());
       }
       all.addAll(own.segments());
-      own.segments().stream().filter(d -> d.kind() == SegmentDefinition.Kind.CUSTOM).forEach(d -> wanted.add(d.id()));
+      own.segments().stream()
+          .filter(d -> d.kind() == SegmentDefinition.Kind.CUSTOM)
+          .forEach(d -> wanted.add(d.id()));
       // Configured custom segments the file's ones may refer to.
-      configured.segments().stream().filter(d -> d.kind() == SegmentDefinition.Kind.CUSTOM)
-          .filter(d -> all.stream().noneMatch(x -> x.id().equals(d.id()))).forEach(all::add);
+      configured.segments().stream()
+          .filter(d -> d.kind() == SegmentDefinition.Kind.CUSTOM)
+          .filter(d -> all.stream().noneMatch(x -> x.id().equals(d.id())))
+          .forEach(all::add);
     } else {
       if (!configured.ok()) {
         throw new InvalidSegmentsException(configured.errors());
       }
       all.addAll(configured.segments());
       if (all.stream().noneMatch(d -> d.id().equals(segment))) {
-        throw new UserError("No segment '" + segment + "' (segments validate lists them; or give a .conf file)");
+        throw new UserError(
+            "No segment '" + segment + "' (segments validate lists them; or give a .conf file)");
       }
       wanted.add(segment);
     }
     try (JobContext ctx = JobContext.open(config, "segments preview " + segment)) {
       SegmentsEvaluator job = new SegmentsEvaluator(ctx.stageContext());
-      Dataset<Row> members = job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
+      Dataset<Row> members =
+          job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
       for (String id : wanted) {
         Dataset<Row> one = members.where(col("segment_id").equalTo(id));
         System.out.printf("%s on %s: %,d members (nothing written)%n", id, date, one.count());

@@ -13,20 +13,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Runs every stage in order for one date (--date) or for each date of a range (--from/--to, a backfill).")
+    description =
+        "Runs every stage in order for one date (--date) or for each date of a range (--from/--to, a backfill).")
 public final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Dates dates;
 
-  @Option(names = "--stages", split = ",", paramLabel = "STAGE[,STAGE...]",
-      description = "Only these stages (run in pipeline order), e.g. --stages segments to rebuild segment tables over a "
-          + "range after changing definitions. Default: all (ingest,features,score,segments).")
+  @Option(
+      names = "--stages",
+      split = ",",
+      paramLabel = "STAGE[,STAGE...]",
+      description =
+          "Only these stages (run in pipeline order), e.g. --stages segments to rebuild segment tables over a "
+              + "range after changing definitions. Default: all (ingest,features,score,segments).")
   List<String> stages;
 
   static final class Dates {
-    @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+    @Option(
+        names = "--date",
+        required = true,
+        paramLabel = "YYYY-MM-DD",
+        converter = DateConverter.class,
         description = "Run one date.")
     LocalDate date;
 
@@ -35,11 +44,19 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   static final class Range {
-    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "YYYY-MM-DD",
+        converter = DateConverter.class,
         description = "First date of a backfill.")
     LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "YYYY-MM-DD",
+        converter = DateConverter.class,
         description = "Last date of a backfill (included).")
     LocalDate to;
   }
@@ -50,8 +67,10 @@ public final class RunCommand implements Callable<Integer> {
     LocalDate to = dates.date != null ? dates.date : dates.range.to;
     List<Stage> selected = Stages.parse(stages);
     boolean definitions = selected.stream().anyMatch(Stage::needsSegmentDefinitions);
-    try (JobContext ctx = JobContext.open(config, "segments run " + from + ".." + to, definitions)) {
-      System.out.println("stages: " + String.join(" -> ", selected.stream().map(Stage::name).toList()));
+    try (JobContext ctx =
+        JobContext.open(config, "segments run " + from + ".." + to, definitions)) {
+      System.out.println(
+          "stages: " + String.join(" -> ", selected.stream().map(Stage::name).toList()));
       ctx.pipeline().run(from, to, selected, System.out);
     }
     return 0;

@@ -9,7 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** One stage of the registry for one date: {@code segments <stage> --date D}, the same command for every stage. */
+/**
+ * One stage of the registry for one date: {@code segments <stage> --date D}, the same command for
+ * every stage.
+ */
 @Command(mixinStandardHelpOptions = true)
 public final class StageCommand implements Callable<Integer> {
   private final Stage stage;
@@ -28,20 +31,23 @@ public final class StageCommand implements Callable<Integer> {
     command.spec = cli.getCommandSpec();
     command.spec.name(stage.name());
     command.spec.usageMessage().description(stage.description());
-    command.spec.addOption(OptionSpec.builder("--date")
-        .required(true)
-        .paramLabel("YYYY-MM-DD")
-        .type(LocalDate.class)
-        .converters(new DateConverter())
-        .description(stage.dateHelp())
-        .build());
+    command.spec.addOption(
+        OptionSpec.builder("--date")
+            .required(true)
+            .paramLabel("YYYY-MM-DD")
+            .type(LocalDate.class)
+            .converters(new DateConverter())
+            .description(stage.dateHelp())
+            .build());
     return cli;
   }
 
   @Override
   public Integer call() {
     LocalDate date = spec.findOption("--date").getValue();
-    try (JobContext ctx = JobContext.open(config, "segments " + stage.name() + " " + date, stage.needsSegmentDefinitions())) {
+    try (JobContext ctx =
+        JobContext.open(
+            config, "segments " + stage.name() + " " + date, stage.needsSegmentDefinitions())) {
       ctx.pipeline().runStage(stage, date, System.out);
     }
     return 0;

@@ -8,9 +8,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "stages",
     mixinStandardHelpOptions = true,
-    description = "Prints the pipeline's stages in run order (the order `run` uses and the Airflow DAG reads).")
+    description =
+        "Prints the pipeline's stages in run order (the order `run` uses and the Airflow DAG reads).")
 public final class StagesCommand implements Callable<Integer> {
-  @Option(names = "--json", description = "As the JSON the Airflow DAG reads (scripts/airflow/segments_stages.json).")
+  @Option(
+      names = "--json",
+      description = "As the JSON the Airflow DAG reads (scripts/airflow/segments_stages.json).")
   boolean json;
 
   @Override

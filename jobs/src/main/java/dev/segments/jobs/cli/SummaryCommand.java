@@ -11,11 +11,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "summary",
     mixinStandardHelpOptions = true,
-    description = "Prints what the warehouse holds: rows per table, rejected rows by reason, top events, sample features.")
+    description =
+        "Prints what the warehouse holds: rows per table, rejected rows by reason, top events, sample features.")
 public final class SummaryCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+  @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
+      converter = DateConverter.class,
       description = "The as-of date to show (default: the latest).")
   LocalDate date;
 

@@ -9,9 +9,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tables",
     mixinStandardHelpOptions = true,
-    description = "Lists the tables the pipeline writes (from the table catalog); --markdown prints docs/tables.md.")
+    description =
+        "Lists the tables the pipeline writes (from the table catalog); --markdown prints docs/tables.md.")
 public final class TablesCommand implements Callable<Integer> {
-  @Option(names = "--markdown", description = "Print the tables page (docs/tables.md is this output).")
+  @Option(
+      names = "--markdown",
+      description = "Print the tables page (docs/tables.md is this output).")
   boolean markdown;
 
   @Override
@@ -21,10 +24,16 @@ public final class TablesCommand implements Callable<Integer> {
       return 0;
     }
     for (TableSpec t : TableCatalog.ALL) {
-      System.out.printf("%-22s %-9s %-16s %s%n", t.name(), t.stage(), t.partitionColumn().orElse("-"), t.writeMode());
+      System.out.printf(
+          "%-22s %-9s %-16s %s%n",
+          t.name(), t.stage(), t.partitionColumn().orElse("-"), t.writeMode());
     }
-    System.out.printf("%-22s %-9s %-16s %s%n", TableCatalog.SEGMENT.name(), TableCatalog.SEGMENT.stage(),
-        TableCatalog.SEGMENT.partitionColumn().orElse("-"), TableCatalog.SEGMENT.writeMode());
+    System.out.printf(
+        "%-22s %-9s %-16s %s%n",
+        TableCatalog.SEGMENT.name(),
+        TableCatalog.SEGMENT.stage(),
+        TableCatalog.SEGMENT.partitionColumn().orElse("-"),
+        TableCatalog.SEGMENT.writeMode());
     return 0;
   }
 }

@@ -26,7 +26,8 @@ public final class AccountFeatures {
   private AccountFeatures() {}
 
   /**
-   * @param userEventCounts per user and event, the count in each window ({@link WindowAggregates#userEventCounts})
+   * @param userEventCounts per user and event, the count in each window ({@link
+   *     WindowAggregates#userEventCounts})
    * @param userActiveDates each user's activity dates in the longest window ending on {@code asOf}
    *     {@code (user_id, activity_date)}, one row each
    * @param totals user_event_totals of {@code asOf}
@@ -50,28 +51,40 @@ public final class AccountFeatures {
       sums.add(sum(col(WindowAggregates.windowCount(w))).as(WindowAggregates.windowCount(w)));
     }
     Dataset<Row> accountEventCounts =
-        userEventCounts.join(members, "user_id")
+        userEventCounts
+            .join(members, "user_id")
             .groupBy(col("account_id"), col("event"))
             .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     Dataset<Row> accountActiveDates =
         userActiveDates.join(members, "user_id").select("account_id", "activity_date").distinct();
     Dataset<Row> accountTotals = totals.join(members, "user_id");
 
-    Dataset<Row> memberCounts =
-        members.groupBy("account_id").agg(count(lit(1)).as("member_users"));
+    Dataset<Row> memberCounts = members.groupBy("account_id").agg(count(lit(1)).as("member_users"));
     Dataset<Row> everSeen =
-        accountTotals.groupBy("account_id").agg(count_distinct(col("user_id")).as("users_ever_seen"));
+        accountTotals
+            .groupBy("account_id")
+            .agg(count_distinct(col("user_id")).as("users_ever_seen"));
     Dataset<Row> population =
         accountTraits.select("account_id").union(members.select("account_id")).distinct();
 
     Dataset<Row> joined =
         population
             .join(memberCounts, "account_id", "left")
-            .join(WindowAggregates.activeUserCounts(userActiveDates, members, asOf, windows, totalUsersWindow), "account_id", "left")
+            .join(
+                WindowAggregates.activeUserCounts(
+                    userActiveDates, members, asOf, windows, totalUsersWindow),
+                "account_id",
+                "left")
             .join(everSeen, "account_id", "left")
             .join(WindowAggregates.allTime(accountTotals, "account_id"), "account_id", "left")
-            .join(WindowAggregates.activeDayCounts(accountActiveDates, "account_id", asOf, windows), "account_id", "left")
-            .join(WindowAggregates.eventWindows(accountEventCounts, "account_id", windows), "account_id", "left")
+            .join(
+                WindowAggregates.activeDayCounts(accountActiveDates, "account_id", asOf, windows),
+                "account_id",
+                "left")
+            .join(
+                WindowAggregates.eventWindows(accountEventCounts, "account_id", windows),
+                "account_id",
+                "left")
             .join(accountTraits.select("account_id", "traits"), "account_id", "left");
 
     List<Column> columns = new ArrayList<>();

@@ -29,40 +29,60 @@ public final class DailyRollup {
     return memberships
         .where(to_date(col("assigned_at")).leq(lit(Date.valueOf(day))))
         .groupBy(col("user_id"))
-        .agg(max_by(col("account_id"), struct(col("assigned_at"), col("message_id"))).as("account_id"));
+        .agg(
+            max_by(col("account_id"), struct(col("assigned_at"), col("message_id")))
+                .as("account_id"));
   }
 
   /**
    * user × day × event counts of the track events {@code (user_id, event, timestamp, event_date)}
-   * given (the caller picks the days); each row is attributed to the user's account on that day,
-   * as {@link #accountsOn} gives it for that day.
+   * given (the caller picks the days); each row is attributed to the user's account on that day, as
+   * {@link #accountsOn} gives it for that day.
    *
    * <p>One join for all days: each (day, user) pair meets its user's assignments made on or before
    * the day and keeps the latest. (A union of one {@code accountsOn} per day made a plan, a
-   * membership scan and a Delta scan planning per day: 41 s of the 60 s features stage of a
-   * 121-day recompute, docs/benchmarks.md.)
+   * membership scan and a Delta scan planning per day: 41 s of the 60 s features stage of a 121-day
+   * recompute, docs/benchmarks.md.)
    */
-  public static Dataset<Row> userDailyActivity(
-      Dataset<Row> trackEvents, Dataset<Row> memberships) {
+  public static Dataset<Row> userDailyActivity(Dataset<Row> trackEvents, Dataset<Row> memberships) {
     Dataset<Row> counts =
         trackEvents
             .groupBy(col("event_date").as("activity_date"), col("user_id"), col("event"))
-            .agg(count(lit(1)).as("event_count"), min(col("timestamp")).as("first_ts"), max(col("timestamp")).as("last_ts"));
-    Dataset<Row> userDays = counts.select(col("activity_date").as("a_date"), col("user_id").as("a_user")).distinct();
-    Dataset<Row> assignments = memberships.select(
-        col("user_id").as("m_user"), to_date(col("assigned_at")).as("m_date"),
-        col("assigned_at"), col("message_id"), col("account_id"));
+            .agg(
+                count(lit(1)).as("event_count"),
+                min(col("timestamp")).as("first_ts"),
+                max(col("timestamp")).as("last_ts"));
+    Dataset<Row> userDays =
+        counts.select(col("activity_date").as("a_date"), col("user_id").as("a_user")).distinct();
+    Dataset<Row> assignments =
+        memberships.select(
+            col("user_id").as("m_user"),
+            to_date(col("assigned_at")).as("m_date"),
+            col("assigned_at"),
+            col("message_id"),
+            col("account_id"));
     Dataset<Row> accountOfDay =
         userDays
-            .join(assignments, col("a_user").equalTo(col("m_user")).and(col("m_date").leq(col("a_date"))))
+            .join(
+                assignments,
+                col("a_user").equalTo(col("m_user")).and(col("m_date").leq(col("a_date"))))
             .groupBy(col("a_date"), col("a_user"))
-            .agg(max_by(col("account_id"), struct(col("assigned_at"), col("message_id"))).as("account_id"));
+            .agg(
+                max_by(col("account_id"), struct(col("assigned_at"), col("message_id")))
+                    .as("account_id"));
     return counts
-        .join(accountOfDay,
-            col("user_id").equalTo(col("a_user")).and(col("activity_date").equalTo(col("a_date"))), "left")
+        .join(
+            accountOfDay,
+            col("user_id").equalTo(col("a_user")).and(col("activity_date").equalTo(col("a_date"))),
+            "left")
         .select(
-            col("activity_date"), col("user_id"), col("account_id"), col("event"),
-            col("event_count"), col("first_ts"), col("last_ts"));
+            col("activity_date"),
+            col("user_id"),
+            col("account_id"),
+            col("event"),
+            col("event_count"),
+            col("first_ts"),
+            col("last_ts"));
   }
 
   /**
@@ -73,14 +93,21 @@ public final class DailyRollup {
     Dataset<Row> fresh =
         newTrackEvents
             .groupBy(col("user_id"), col("event"))
-            .agg(count(lit(1)).as("event_count"), min(col("timestamp")).as("first_ts"), max(col("timestamp")).as("last_ts"));
+            .agg(
+                count(lit(1)).as("event_count"),
+                min(col("timestamp")).as("first_ts"),
+                max(col("timestamp")).as("last_ts"));
     if (previous.isEmpty()) {
       return fresh;
     }
-    Dataset<Row> prior = previous.get().select("user_id", "event", "event_count", "first_ts", "last_ts");
+    Dataset<Row> prior =
+        previous.get().select("user_id", "event", "event_count", "first_ts", "last_ts");
     return prior
         .unionByName(fresh)
         .groupBy(col("user_id"), col("event"))
-        .agg(sum(col("event_count")).as("event_count"), min(col("first_ts")).as("first_ts"), max(col("last_ts")).as("last_ts"));
+        .agg(
+            sum(col("event_count")).as("event_count"),
+            min(col("first_ts")).as("first_ts"),
+            max(col("last_ts")).as("last_ts"));
   }
 }

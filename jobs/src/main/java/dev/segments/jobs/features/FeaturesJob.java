@@ -1,18 +1,16 @@
 package dev.segments.jobs.features;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.FeatureSettings;
-import dev.segments.common.config.Settings;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
-import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
+import dev.segments.jobs.pipeline.WithStageContext;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * (snapshot D = previous snapshot + events ingested since), {@code user_features} and {@code
  * account_features} (snapshot D).
  *
- * <p>Scales with the day's events, the longest window of the daily rollup and the number of
- * users, never with the length of history (the only full scan is the first run, or a rerun older
- * than {@code features.totals-retention-days}, which rebuilds totals from events). Rerun of D
- * replaces D's rows.
+ * <p>Scales with the day's events, the longest window of the daily rollup and the number of users,
+ * never with the length of history (the only full scan is the first run, or a rerun older than
+ * {@code features.totals-retention-days}, which rebuilds totals from events). Rerun of D replaces
+ * D's rows.
  */
 public final class FeaturesJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
@@ -48,11 +45,13 @@ public final class FeaturesJob extends WithStageContext {
   }
 
   /** Counts of what was written, for the console. */
-  public record FeaturesSummary(LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts)
+  public record FeaturesSummary(
+      LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts)
       implements StageSummary {
     @Override
     public String render() {
-      return String.format("features %s: %,d users, %,d accounts; daily rollup recomputed for %s%n",
+      return String.format(
+          "features %s: %,d users, %,d accounts; daily rollup recomputed for %s%n",
           asOf, users, accounts, recomputedDays);
     }
   }
@@ -71,41 +70,83 @@ public final class FeaturesJob extends WithStageContext {
     Dataset<Row> rollup = DailyRollup.userDailyActivity(touchedEvents, memberships);
     Dataset<Row> totals = totalsOf(date, events);
     LocalDate oldestKept = date.minusDays(features.totalsRetentionDays());
-    warehouse.writeConcurrently(List.of(
-        () -> warehouse.replaceDates(TableCatalog.USER_DAILY_ACTIVITY, rollup, touched),
-        () -> warehouse.replaceDates(TableCatalog.USER_EVENT_TOTALS,
-            totals.select(lit(day).as("as_of_date"), col("user_id"), col("event"), col("event_count"), col("first_ts"), col("last_ts")),
-            List.of(date), Optional.of(oldestKept))));
+    warehouse.writeConcurrently(
+        List.of(
+            () -> warehouse.replaceDates(TableCatalog.USER_DAILY_ACTIVITY, rollup, touched),
+            () ->
+                warehouse.replaceDates(
+                    TableCatalog.USER_EVENT_TOTALS,
+                    totals.select(
+                        lit(day).as("as_of_date"),
+                        col("user_id"),
+                        col("event"),
+                        col("event_count"),
+                        col("first_ts"),
+                        col("last_ts")),
+                    List.of(date),
+                    Optional.of(oldestKept))));
 
     // 2. Snapshots of D from the rollups.
     Dataset<Row> totalsOfDay =
-        warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day))).drop("as_of_date");
+        warehouse
+            .read(TableNames.USER_EVENT_TOTALS)
+            .where(col("as_of_date").equalTo(lit(day)))
+            .drop("as_of_date");
     // One pass over the longest window of the rollup gives the two inputs every window column
     // comes from: per user and event the count in each window, and each user's active dates.
     // Materialized here, before the two writes share them.
     Dataset<Row> activity =
-        warehouse.read(TableNames.USER_DAILY_ACTIVITY)
-            .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
+        warehouse
+            .read(TableNames.USER_DAILY_ACTIVITY)
+            .where(
+                col("activity_date")
+                    .between(
+                        lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
             .select("user_id", "activity_date", "event", "event_count")
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> eventCounts =
-        WindowAggregates.userEventCounts(activity, date, features.windows()).persist(StorageLevel.MEMORY_AND_DISK());
+        WindowAggregates.userEventCounts(activity, date, features.windows())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> activeDates =
-        activity.select("user_id", "activity_date").distinct().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> accounts = DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
+        activity
+            .select("user_id", "activity_date")
+            .distinct()
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> accounts =
+        DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
     long[] written = new long[2];
     try {
       eventCounts.count();
       activeDates.count();
       Dataset<Row> userFeatures =
-          UserFeatures.compute(date, features.windows(), eventCounts, activeDates, totalsOfDay,
-              warehouse.read(TableNames.USER_TRAITS), accounts, settings.userTraits());
+          UserFeatures.compute(
+              date,
+              features.windows(),
+              eventCounts,
+              activeDates,
+              totalsOfDay,
+              warehouse.read(TableNames.USER_TRAITS),
+              accounts,
+              settings.userTraits());
       Dataset<Row> accountFeatures =
-          AccountFeatures.compute(date, features.windows(), features.totalUsersWindowDays(), eventCounts, activeDates,
-              totalsOfDay, warehouse.read(TableNames.ACCOUNT_TRAITS), accounts, settings.accountTraits());
-      warehouse.writeConcurrently(List.of(
-          () -> written[0] = warehouse.replaceDate(TableCatalog.USER_FEATURES, userFeatures, date),
-          () -> written[1] = warehouse.replaceDate(TableCatalog.ACCOUNT_FEATURES, accountFeatures, date)));
+          AccountFeatures.compute(
+              date,
+              features.windows(),
+              features.totalUsersWindowDays(),
+              eventCounts,
+              activeDates,
+              totalsOfDay,
+              warehouse.read(TableNames.ACCOUNT_TRAITS),
+              accounts,
+              settings.accountTraits());
+      warehouse.writeConcurrently(
+          List.of(
+              () ->
+                  written[0] =
+                      warehouse.replaceDate(TableCatalog.USER_FEATURES, userFeatures, date),
+              () ->
+                  written[1] =
+                      warehouse.replaceDate(TableCatalog.ACCOUNT_FEATURES, accountFeatures, date)));
     } finally {
       // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.
       eventCounts.unpersist();
@@ -113,7 +154,8 @@ public final class FeaturesJob extends WithStageContext {
       activity.unpersist();
       accounts.unpersist();
     }
-    FeaturesSummary summary = new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
+    FeaturesSummary summary =
+        new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
     return summary;
   }
 
@@ -123,18 +165,24 @@ public final class FeaturesJob extends WithStageContext {
     Optional<LocalDate> previous = previousTotalsSnapshot(date);
     if (previous.isEmpty()) {
       LOG.info("user_event_totals {}: no earlier snapshot, rebuilding from all events", date);
-      return DailyRollup.totals(Optional.empty(), trackEvents.where(col("ingest_date").leq(lit(day))));
+      return DailyRollup.totals(
+          Optional.empty(), trackEvents.where(col("ingest_date").leq(lit(day))));
     }
     LocalDate p = previous.get();
     LOG.info("user_event_totals {}: snapshot {} plus events ingested after it", date, p);
     Dataset<Row> since =
         trackEvents
             // ingest_date > P implies event_date > P - lookback: lets Delta prune partitions.
-            .where(col("event_date").gt(lit(Date.valueOf(p.minusDays(settings.ingest().lookbackDays())))))
+            .where(
+                col("event_date")
+                    .gt(lit(Date.valueOf(p.minusDays(settings.ingest().lookbackDays())))))
             .where(col("event_date").leq(lit(day)))
-            .where(col("ingest_date").gt(lit(Date.valueOf(p))).and(col("ingest_date").leq(lit(day))));
+            .where(
+                col("ingest_date").gt(lit(Date.valueOf(p))).and(col("ingest_date").leq(lit(day))));
     Dataset<Row> prior =
-        warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
+        warehouse
+            .read(TableNames.USER_EVENT_TOTALS)
+            .where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
     return DailyRollup.totals(Optional.of(prior), since);
   }
 
@@ -143,9 +191,12 @@ public final class FeaturesJob extends WithStageContext {
     if (!warehouse.exists(TableNames.INGEST_RUNS)) {
       throw notIngested(date);
     }
-    List<Row> runs = warehouse.read(TableNames.INGEST_RUNS)
-        .where(col("ingest_date").equalTo(lit(Date.valueOf(date))))
-        .select("touched_dates").collectAsList();
+    List<Row> runs =
+        warehouse
+            .read(TableNames.INGEST_RUNS)
+            .where(col("ingest_date").equalTo(lit(Date.valueOf(date))))
+            .select("touched_dates")
+            .collectAsList();
     if (runs.isEmpty()) {
       throw notIngested(date);
     }
@@ -159,18 +210,25 @@ public final class FeaturesJob extends WithStageContext {
 
   private static UserError notIngested(LocalDate date) {
     return new UserError(
-        "Cannot build features for " + date + ": ingest has not run for that date (run segments ingest --date "
-            + date + " first, or segments run --date " + date + ")");
+        "Cannot build features for "
+            + date
+            + ": ingest has not run for that date (run segments ingest --date "
+            + date
+            + " first, or segments run --date "
+            + date
+            + ")");
   }
 
   private Optional<LocalDate> previousTotalsSnapshot(LocalDate date) {
     if (!warehouse.exists(TableNames.USER_EVENT_TOTALS)) {
       return Optional.empty();
     }
-    Row row = warehouse.read(TableNames.USER_EVENT_TOTALS)
-        .where(col("as_of_date").lt(lit(Date.valueOf(date))))
-        .agg(max(col("as_of_date")))
-        .first();
+    Row row =
+        warehouse
+            .read(TableNames.USER_EVENT_TOTALS)
+            .where(col("as_of_date").lt(lit(Date.valueOf(date))))
+            .agg(max(col("as_of_date")))
+            .first();
     return row.isNullAt(0) ? Optional.empty() : Optional.of(row.getDate(0).toLocalDate());
   }
 }

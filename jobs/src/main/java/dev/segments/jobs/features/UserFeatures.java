@@ -18,10 +18,12 @@ public final class UserFeatures {
   private UserFeatures() {}
 
   /**
-   * @param eventCounts per user and event, the count in each window ({@link WindowAggregates#userEventCounts})
+   * @param eventCounts per user and event, the count in each window ({@link
+   *     WindowAggregates#userEventCounts})
    * @param activeDates each user's activity dates in the longest window ending on {@code asOf}
    *     {@code (user_id, activity_date)}, one row each
-   * @param totals user_event_totals of {@code asOf} {@code (user_id, event, event_count, first_ts, last_ts)}
+   * @param totals user_event_totals of {@code asOf} {@code (user_id, event, event_count, first_ts,
+   *     last_ts)}
    * @param userTraits user_traits (id, typed columns, traits map)
    * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
    */
@@ -35,7 +37,8 @@ public final class UserFeatures {
       Dataset<Row> accounts,
       List<TraitColumn> traitColumns) {
     Dataset<Row> population =
-        totals.select("user_id")
+        totals
+            .select("user_id")
             .union(userTraits.select("user_id"))
             .union(accounts.select("user_id"))
             .distinct();
@@ -43,7 +46,10 @@ public final class UserFeatures {
         population
             .join(accounts, "user_id", "left")
             .join(WindowAggregates.allTime(totals, "user_id"), "user_id", "left")
-            .join(WindowAggregates.activeDayCounts(activeDates, "user_id", asOf, windows), "user_id", "left")
+            .join(
+                WindowAggregates.activeDayCounts(activeDates, "user_id", asOf, windows),
+                "user_id",
+                "left")
             .join(WindowAggregates.eventWindows(eventCounts, "user_id", windows), "user_id", "left")
             .join(userTraits.select("user_id", "traits"), "user_id", "left");
 

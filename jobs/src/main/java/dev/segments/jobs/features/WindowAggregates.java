@@ -27,8 +27,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Rolling-window and all-time aggregates shared by user and account features. A window of N days
- * on date D covers activity dates D-N+1 .. D, both included.
+ * Rolling-window and all-time aggregates shared by user and account features. A window of N days on
+ * date D covers activity dates D-N+1 .. D, both included.
  */
 public final class WindowAggregates {
 
@@ -55,7 +55,9 @@ public final class WindowAggregates {
     return inWindow(col("activity_date"), asOf, window);
   }
 
-  /** True for dates in {@code date} inside the window of {@code window} days ending on {@code asOf}. */
+  /**
+   * True for dates in {@code date} inside the window of {@code window} days ending on {@code asOf}.
+   */
   public static Column inWindow(Column date, LocalDate asOf, int window) {
     return date.geq(lit(Date.valueOf(asOf.minusDays(window - 1L))));
   }
@@ -71,12 +73,15 @@ public final class WindowAggregates {
    * window. The one pass over the rollup that user and account event windows share (an account's
    * counts are its members' counts summed).
    */
-  public static Dataset<Row> userEventCounts(Dataset<Row> activity, LocalDate asOf, List<Integer> windows) {
+  public static Dataset<Row> userEventCounts(
+      Dataset<Row> activity, LocalDate asOf, List<Integer> windows) {
     List<Column> perEvent = new ArrayList<>();
     for (int w : windows) {
-      perEvent.add(coalesce(sum(when(inWindow(asOf, w), col("event_count"))), lit(0L)).as(windowCount(w)));
+      perEvent.add(
+          coalesce(sum(when(inWindow(asOf, w), col("event_count"))), lit(0L)).as(windowCount(w)));
     }
-    return activity.groupBy(col("user_id"), col("event"))
+    return activity
+        .groupBy(col("user_id"), col("event"))
         .agg(perEvent.get(0), perEvent.subList(1, perEvent.size()).toArray(Column[]::new));
   }
 
@@ -84,7 +89,8 @@ public final class WindowAggregates {
    * Per id: total events and the per-event counts (a map, events with no count left out) in each
    * window, from rows {@code (id, event, c1, c7, ...)} with one row per id and event.
    */
-  public static Dataset<Row> eventWindows(Dataset<Row> eventCounts, String id, List<Integer> windows) {
+  public static Dataset<Row> eventWindows(
+      Dataset<Row> eventCounts, String id, List<Integer> windows) {
     List<Column> perId = new ArrayList<>();
     for (int w : windows) {
       perId.add(sum(col(windowCount(w))).as(totalEvents(w)));
@@ -92,22 +98,28 @@ public final class WindowAggregates {
     for (int w : windows) {
       Column c = col(windowCount(w));
       perId.add(
-          map_from_entries(array_sort(collect_list(when(c.gt(0), struct(col("event"), c.as("count"))))))
+          map_from_entries(
+                  array_sort(collect_list(when(c.gt(0), struct(col("event"), c.as("count"))))))
               .as(eventCounts(w)));
     }
-    return eventCounts.groupBy(col(id)).agg(perId.get(0), perId.subList(1, perId.size()).toArray(Column[]::new));
+    return eventCounts
+        .groupBy(col(id))
+        .agg(perId.get(0), perId.subList(1, perId.size()).toArray(Column[]::new));
   }
 
   /**
-   * Per id: the number of activity dates in each window, from rows {@code (id, activity_date)}
-   * with one row per id and date.
+   * Per id: the number of activity dates in each window, from rows {@code (id, activity_date)} with
+   * one row per id and date.
    */
-  public static Dataset<Row> activeDayCounts(Dataset<Row> activeDates, String id, LocalDate asOf, List<Integer> windows) {
+  public static Dataset<Row> activeDayCounts(
+      Dataset<Row> activeDates, String id, LocalDate asOf, List<Integer> windows) {
     List<Column> counts = new ArrayList<>();
     for (int w : windows) {
       counts.add(count(when(inWindow(asOf, w), lit(1))).as(activeDays(w)));
     }
-    return activeDates.groupBy(col(id)).agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+    return activeDates
+        .groupBy(col(id))
+        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
   }
 
   /**
@@ -118,14 +130,18 @@ public final class WindowAggregates {
     Dataset<Row> byEvent =
         totals
             .groupBy(col(id), col("event"))
-            .agg(sum(col("event_count")).as("event_count"), min(col("first_ts")).as("first_ts"), max(col("last_ts")).as("last_ts"));
+            .agg(
+                sum(col("event_count")).as("event_count"),
+                min(col("first_ts")).as("first_ts"),
+                max(col("last_ts")).as("last_ts"));
     return byEvent
         .groupBy(col(id))
         .agg(
             min(col("first_ts")).as("first_seen"),
             max(col("last_ts")).as("last_seen"),
             sum(col("event_count")).as("total_events_all_time"),
-            map_from_entries(array_sort(collect_list(struct(col("event"), col("event_count").as("count")))))
+            map_from_entries(
+                    array_sort(collect_list(struct(col("event"), col("event_count").as("count")))))
                 .as("event_counts_all_time"));
   }
 
@@ -135,7 +151,11 @@ public final class WindowAggregates {
    * in it, under their account in {@code members} {@code (user_id, account_id)}.
    */
   public static Dataset<Row> activeUserCounts(
-      Dataset<Row> userActiveDates, Dataset<Row> members, LocalDate asOf, List<Integer> windows, int totalUsersWindow) {
+      Dataset<Row> userActiveDates,
+      Dataset<Row> members,
+      LocalDate asOf,
+      List<Integer> windows,
+      int totalUsersWindow) {
     Column last = col("last_active");
     List<Column> counts = new ArrayList<>();
     counts.add(count(when(inWindow(last, asOf, totalUsersWindow), lit(1))).as("total_users"));
@@ -157,10 +177,11 @@ public final class WindowAggregates {
 
   /**
    * The columns user and account features share, in table order: tenure, recency, the window
-   * columns (active days, total events, per-event counts), the all-time ones, the typed traits
-   * and the traits map. Expects first_seen, last_seen, the window aggregates and traits joined in.
+   * columns (active days, total events, per-event counts), the all-time ones, the typed traits and
+   * the traits map. Expects first_seen, last_seen, the window aggregates and traits joined in.
    */
-  public static List<Column> activityAndTraitColumns(LocalDate asOf, List<Integer> windows, List<TraitColumn> traitColumns) {
+  public static List<Column> activityAndTraitColumns(
+      LocalDate asOf, List<Integer> windows, List<TraitColumn> traitColumns) {
     List<Column> columns = new ArrayList<>();
     columns.add(daysSince(asOf, col("first_seen")).as("tenure_days"));
     columns.add(daysSince(asOf, col("last_seen")).as("days_since_last_seen"));
@@ -185,9 +206,19 @@ public final class WindowAggregates {
   /** 0 for a missing count, an empty map for a missing per-event map. */
   public static Column zeroIfNull(String column, boolean isMap) {
     return isMap
-        ? coalesce(col(column), map_from_entries(org.apache.spark.sql.functions.array().cast(
-                DataTypes.createArrayType(new org.apache.spark.sql.types.StructType()
-                    .add("event", DataTypes.StringType).add("count", DataTypes.LongType)))))
+        ? coalesce(
+                col(column),
+                map_from_entries(
+                    org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .array()
+                        .cast(
+                            DataTypes.createArrayType(
+                                new org.apache.spark.sql.types.StructType()
+                                    .add("event", DataTypes.StringType)
+                                    .add("count", DataTypes.LongType)))))
             .as(column)
         : coalesce(col(column), lit(0L)).as(column);
   }

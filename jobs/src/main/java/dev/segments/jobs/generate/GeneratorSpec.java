@@ -15,25 +15,38 @@ import java.time.LocalDate;
  * @param filesPerDay files written per day folder
  */
 public record GeneratorSpec(
-    LocalDate start, int days, int users, int accounts, double eventsPerUserDay, long seed,
-    double badRowRate, int filesPerDay) implements java.io.Serializable {
+    LocalDate start,
+    int days,
+    int users,
+    int accounts,
+    double eventsPerUserDay,
+    long seed,
+    double badRowRate,
+    int filesPerDay)
+    implements java.io.Serializable {
 
   public GeneratorSpec {
     if (days < 1) {
       throw new UserError("Cannot generate: --days must be at least 1, got " + days);
     }
     if (users < 1 || accounts < 1) {
-      throw new UserError("Cannot generate: --users and --accounts must be at least 1, got "
-          + users + " and " + accounts);
+      throw new UserError(
+          "Cannot generate: --users and --accounts must be at least 1, got "
+              + users
+              + " and "
+              + accounts);
     }
     if (eventsPerUserDay <= 0) {
-      throw new UserError("Cannot generate: --events-per-user-day must be positive, got " + eventsPerUserDay);
+      throw new UserError(
+          "Cannot generate: --events-per-user-day must be positive, got " + eventsPerUserDay);
     }
     if (badRowRate < 0 || badRowRate > 0.5) {
-      throw new UserError("Cannot generate: --bad-row-rate must be between 0 and 0.5, got " + badRowRate);
+      throw new UserError(
+          "Cannot generate: --bad-row-rate must be between 0 and 0.5, got " + badRowRate);
     }
     if (filesPerDay < 1) {
-      throw new UserError("Cannot generate: --files-per-day must be at least 1, got " + filesPerDay);
+      throw new UserError(
+          "Cannot generate: --files-per-day must be at least 1, got " + filesPerDay);
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.segments.jobs.generate;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.InputSettings.InputFormat;
 import dev.segments.common.events.EventSchema;
 import java.io.IOException;
@@ -48,12 +48,18 @@ public final class SampleDataGenerator {
   public Dataset<Row> lines(GeneratorSpec spec) {
     int partitions = Math.max(2, (int) Math.min(2000, (long) spec.users() * spec.days() / 20_000));
     Dataset<Tuple2<String, String>> users =
-        spark.range(0, spec.users(), 1, partitions)
-            .flatMap((FlatMapFunction<Long, Tuple2<String, String>>) id -> toTuples(SampleLines.userLines(spec, id)),
+        spark
+            .range(0, spec.users(), 1, partitions)
+            .flatMap(
+                (FlatMapFunction<Long, Tuple2<String, String>>)
+                    id -> toTuples(SampleLines.userLines(spec, id)),
                 Encoders.tuple(Encoders.STRING(), Encoders.STRING()));
     Dataset<Tuple2<String, String>> accounts =
-        spark.range(0, spec.accounts(), 1, Math.max(1, partitions / 10))
-            .flatMap((FlatMapFunction<Long, Tuple2<String, String>>) id -> toTuples(SampleLines.accountLines(spec, id)),
+        spark
+            .range(0, spec.accounts(), 1, Math.max(1, partitions / 10))
+            .flatMap(
+                (FlatMapFunction<Long, Tuple2<String, String>>)
+                    id -> toTuples(SampleLines.accountLines(spec, id)),
                 Encoders.tuple(Encoders.STRING(), Encoders.STRING()));
     return users.union(accounts).toDF("dt", "line");
   }
@@ -67,16 +73,28 @@ public final class SampleDataGenerator {
     guardOutput(output);
     Dataset<Row> lines = lines(spec);
     Dataset<Row> spread =
-        lines.withColumn("_file", pmod(hash(col("line")), lit(spec.filesPerDay())))
+        lines
+            .withColumn("_file", pmod(hash(col("line")), lit(spec.filesPerDay())))
             .repartition(col("dt"), col("_file"))
             .drop("_file");
     switch (format) {
-      case JSON -> spread.write().mode("overwrite").partitionBy("dt").option("compression", "gzip").text(output);
+      case JSON ->
+          spread
+              .write()
+              .mode("overwrite")
+              .partitionBy("dt")
+              .option("compression", "gzip")
+              .text(output);
       case PARQUET -> {
         Dataset<Row> parsed =
             spread
-                .select(col("dt"), from_json(col("line"), EventSchema.RAW_WITH_CORRUPT,
-                    Map.of("columnNameOfCorruptRecord", EventSchema.CORRUPT_RECORD)).as("e"))
+                .select(
+                    col("dt"),
+                    from_json(
+                            col("line"),
+                            EventSchema.RAW_WITH_CORRUPT,
+                            Map.of("columnNameOfCorruptRecord", EventSchema.CORRUPT_RECORD))
+                        .as("e"))
                 .where(col("e." + EventSchema.CORRUPT_RECORD).isNull())
                 .select(col("dt"), col("e.*"))
                 .drop(EventSchema.CORRUPT_RECORD);
@@ -89,7 +107,8 @@ public final class SampleDataGenerator {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + MARKER + " in " + output, e);
     }
-    long written = spark.read().format(format == InputFormat.JSON ? "text" : "parquet").load(output).count();
+    long written =
+        spark.read().format(format == InputFormat.JSON ? "text" : "parquet").load(output).count();
     LOG.info("Generated {} rows for {} .. {} into {}", written, spec.start(), spec.end(), output);
     return written;
   }
@@ -105,7 +124,9 @@ public final class SampleDataGenerator {
       FileStatus[] children = fs.listStatus(path);
       if (children.length > 0 && !fs.exists(new Path(path, MARKER))) {
         throw new UserError(
-            "Cannot generate into " + output + ": the folder holds files that segments generate did not write"
+            "Cannot generate into "
+                + output
+                + ": the folder holds files that segments generate did not write"
                 + " (choose an empty folder with --output, or remove it)");
       }
     } catch (IOException e) {

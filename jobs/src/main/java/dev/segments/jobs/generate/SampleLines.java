@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * The raw lines of one user or one account over the whole period: a pure function of the spec
- * and the id, so the sample is the same however Spark splits the work.
+ * The raw lines of one user or one account over the whole period: a pure function of the spec and
+ * the id, so the sample is the same however Spark splits the work.
  *
  * <p>Behaviour: accounts of skewed size (a few with hundreds of users, many with a handful), plans,
  * a few parent accounts, upgrades; users with roles, sign-ups every day, weekday patterns, and a
@@ -33,10 +33,16 @@ public final class SampleLines {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] PLANS = {"free", "starter", "pro", "enterprise"};
   private static final double[] PLAN_WEIGHTS = {0.35, 0.3, 0.25, 0.1};
-  private static final String[] INDUSTRIES = {"software", "finance", "retail", "health", "education", "media"};
+  private static final String[] INDUSTRIES = {
+    "software", "finance", "retail", "health", "education", "media"
+  };
   private static final String[] ROLES = {"admin", "member", "viewer"};
   private static final ZoneOffset[] OFFSETS = {
-    ZoneOffset.UTC, ZoneOffset.ofHours(2), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30), ZoneOffset.ofHours(-8)
+    ZoneOffset.UTC,
+    ZoneOffset.ofHours(2),
+    ZoneOffset.ofHours(-5),
+    ZoneOffset.ofHoursMinutes(5, 30),
+    ZoneOffset.ofHours(-8)
   };
   private static final double TOTAL_POPULARITY =
       EventCatalog.EVENTS.stream().mapToDouble(SampleEvent::popularity).sum();
@@ -49,7 +55,8 @@ public final class SampleLines {
   }
 
   /** An account's fixed profile. */
-  record Account(long id, int createdDay, String plan, String industry, Long parent, int upgradeDay) {
+  record Account(
+      long id, int createdDay, String plan, String industry, Long parent, int upgradeDay) {
     String groupId() {
       return groupId(id);
     }
@@ -66,7 +73,8 @@ public final class SampleLines {
     String plan = PLANS[pick(r, PLAN_WEIGHTS)];
     Long parent = id > 5 && r.nextDouble() < 0.04 ? (long) r.nextInt((int) Math.min(id, 5)) : null;
     int upgradeDay = r.nextDouble() < 0.06 ? r.nextInt(spec.days()) : -1;
-    return new Account(id, createdDay, plan, INDUSTRIES[r.nextInt(INDUSTRIES.length)], parent, upgradeDay);
+    return new Account(
+        id, createdDay, plan, INDUSTRIES[r.nextInt(INDUSTRIES.length)], parent, upgradeDay);
   }
 
   /** group calls (without userId) carrying an account's traits. */
@@ -86,7 +94,17 @@ public final class SampleLines {
     lines.add(call(spec, r, "group", first, null, a.groupId(), null, null, traits));
     if (a.upgradeDay() > first) {
       int next = Math.min(PLANS.length - 1, indexOf(PLANS, a.plan()) + 1);
-      lines.add(call(spec, r, "group", a.upgradeDay(), null, a.groupId(), null, null, Map.of("plan", PLANS[next])));
+      lines.add(
+          call(
+              spec,
+              r,
+              "group",
+              a.upgradeDay(),
+              null,
+              a.groupId(),
+              null,
+              null,
+              Map.of("plan", PLANS[next])));
     }
     return finish(spec, r, lines);
   }
@@ -95,7 +113,8 @@ public final class SampleLines {
   public static List<Line> userLines(GeneratorSpec spec, long id) {
     SplittableRandom r = random(spec.seed(), "user", id);
     // Skewed account sizes: low account ids get many users.
-    long accountId = Math.min(spec.accounts() - 1L, (long) (spec.accounts() * Math.pow(r.nextDouble(), 3)));
+    long accountId =
+        Math.min(spec.accounts() - 1L, (long) (spec.accounts() * Math.pow(r.nextDouble(), 3)));
     Account account = account(spec, accountId);
     String userId = "user_" + id;
     String role = ROLES[pick(r, new double[] {0.12, 0.68, 0.2})];
@@ -131,7 +150,8 @@ public final class SampleLines {
       if (!active) {
         continue;
       }
-      String groupId = movesTo >= 0 && day >= moveDay ? Account.groupId(movesTo) : account.groupId();
+      String groupId =
+          movesTo >= 0 && day >= moveDay ? Account.groupId(movesTo) : account.groupId();
       if (!introduced || signupDay || (movesTo >= 0 && day == moveDay) || dow == DayOfWeek.MONDAY) {
         Map<String, Object> traits = new LinkedHashMap<>();
         traits.put("email", userId + "@example.com");
@@ -145,7 +165,9 @@ public final class SampleLines {
       if (signupDay) {
         lines.add(call(spec, r, "track", day, userId, null, "signup_completed", null, null));
       }
-      int events = Math.max(1, (int) Math.round(spec.eventsPerUserDay() * intensity * (0.5 + r.nextDouble())));
+      int events =
+          Math.max(
+              1, (int) Math.round(spec.eventsPerUserDay() * intensity * (0.5 + r.nextDouble())));
       for (int k = 0; k < events; k++) {
         SampleEvent e = pickEvent(r, role);
         lines.add(call(spec, r, "track", day, userId, groupId, e.name(), properties(r, e), null));
@@ -183,12 +205,22 @@ public final class SampleLines {
 
   /** A call as a JSON object; the line's folder is its day unless it arrives late (see finish). */
   private static Line call(
-      GeneratorSpec spec, SplittableRandom r, String type, int day, String userId, String groupId,
-      String event, Map<String, Object> properties, Map<String, Object> traits) {
+      GeneratorSpec spec,
+      SplittableRandom r,
+      String type,
+      int day,
+      String userId,
+      String groupId,
+      String event,
+      Map<String, Object> properties,
+      Map<String, Object> traits) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type);
     m.put("messageId", new UUID(r.nextLong(), r.nextLong()).toString());
-    m.put("timestamp", timestampOnDay(spec, day, r, OFFSETS[r.nextDouble() < 0.7 ? 0 : 1 + r.nextInt(OFFSETS.length - 1)]));
+    m.put(
+        "timestamp",
+        timestampOnDay(
+            spec, day, r, OFFSETS[r.nextDouble() < 0.7 ? 0 : 1 + r.nextInt(OFFSETS.length - 1)]));
     if (userId != null) {
       m.put("userId", userId);
     }
@@ -280,11 +312,18 @@ public final class SampleLines {
     }
   }
 
-  private static String timestampOnDay(GeneratorSpec spec, int day, SplittableRandom r, ZoneOffset offset) {
-    double hour = Math.max(0, Math.min(23.99, 8 + 4 * r.nextDouble() + 3 * (r.nextDouble() - 0.5) * 2));
-    long seconds = (long) (hour * 3600) ;
-    Instant at = spec.start().plusDays(day).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(seconds)
-        .plusMillis(r.nextInt(1000));
+  private static String timestampOnDay(
+      GeneratorSpec spec, int day, SplittableRandom r, ZoneOffset offset) {
+    double hour =
+        Math.max(0, Math.min(23.99, 8 + 4 * r.nextDouble() + 3 * (r.nextDouble() - 0.5) * 2));
+    long seconds = (long) (hour * 3600);
+    Instant at =
+        spec.start()
+            .plusDays(day)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant()
+            .plusSeconds(seconds)
+            .plusMillis(r.nextInt(1000));
     return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at.atOffset(offset));
   }
 

@@ -45,7 +45,9 @@ public final class EventParsing {
 
   private EventParsing() {}
 
-  /** Parses NDJSON lines; a line that is not a JSON object of the event shape gets a null parsed. */
+  /**
+   * Parses NDJSON lines; a line that is not a JSON object of the event shape gets a null parsed.
+   */
   public static Dataset<Row> parseJson(Dataset<Row> lines) {
     Column parsed =
         from_json(
@@ -54,17 +56,22 @@ public final class EventParsing {
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", EventSchema.CORRUPT_RECORD));
     Column usable =
         when(
-            parsed.isNotNull().and(parsed.getField(EventSchema.CORRUPT_RECORD).isNull())
+            parsed
+                .isNotNull()
+                .and(parsed.getField(EventSchema.CORRUPT_RECORD).isNull())
                 // from_json reads a top-level array as its first element: not an event line.
                 .and(trim(col("raw")).startsWith("{")),
-            struct(Arrays.stream(EventSchema.RAW.fieldNames()).map(f -> parsed.getField(f).as(f)).toArray(Column[]::new)));
+            struct(
+                Arrays.stream(EventSchema.RAW.fieldNames())
+                    .map(f -> parsed.getField(f).as(f))
+                    .toArray(Column[]::new)));
     return lines.select(col("source_file"), col("raw"), usable.as("parsed"));
   }
 
   /**
    * Brings Parquet input to the raw event shape. Columns are matched by name; a missing optional
-   * column reads as null; every value is kept as text like the JSON path. {@code raw} is the row
-   * as JSON, for events_rejected.
+   * column reads as null; every value is kept as text like the JSON path. {@code raw} is the row as
+   * JSON, for events_rejected.
    */
   public static Dataset<Row> fromParquet(Dataset<Row> rows, String sourceFileColumn) {
     StructType available = rows.schema();
@@ -97,7 +104,8 @@ public final class EventParsing {
   /**
    * Normalizes the parsed fields and gives each row its reject reason (null when valid).
    *
-   * @param runDate the ingest date D: timestamps after D (UTC) are future, before D - lookback too late
+   * @param runDate the ingest date D: timestamps after D (UTC) are future, before D - lookback too
+   *     late
    */
   public static Dataset<Row> classify(Dataset<Row> parsed, LocalDate runDate, int lookbackDays) {
     Column p = col("parsed");
@@ -105,8 +113,13 @@ public final class EventParsing {
     Column traits = p.getField("traits");
     Column userId = text(p.getField("userId"));
     Column groupId =
-        when(type.equalTo("track"), coalesce(text(p.getField("context").getField("groupId")), text(p.getField("groupId"))))
-            .when(type.equalTo("identify"), coalesce(text(p.getField("groupId")), text(try_element_at(traits, lit("groupId")))))
+        when(
+                type.equalTo("track"),
+                coalesce(
+                    text(p.getField("context").getField("groupId")), text(p.getField("groupId"))))
+            .when(
+                type.equalTo("identify"),
+                coalesce(text(p.getField("groupId")), text(try_element_at(traits, lit("groupId")))))
             .otherwise(text(p.getField("groupId")));
     Column timestamp = text(p.getField("timestamp")).try_cast(DataTypes.TimestampType);
     Column eventDate = to_date(timestamp);
@@ -114,11 +127,20 @@ public final class EventParsing {
 
     Column reason =
         when(p.isNull(), lit(RejectReason.INVALID_JSON.code()))
-            .when(text(p.getField("messageId")).isNull(), lit(RejectReason.MISSING_MESSAGE_ID.code()))
-            .when(type.isNull().or(type.isin(EventSchema.TYPES.toArray()).unary_$bang()), lit(RejectReason.UNKNOWN_TYPE.code()))
-            .when(type.isin("track", "identify").and(userId.isNull()), lit(RejectReason.MISSING_USER_ID.code()))
-            .when(type.equalTo("group").and(groupId.isNull()), lit(RejectReason.MISSING_GROUP_ID.code()))
-            .when(type.equalTo("track").and(text(p.getField("event")).isNull()), lit(RejectReason.MISSING_EVENT.code()))
+            .when(
+                text(p.getField("messageId")).isNull(), lit(RejectReason.MISSING_MESSAGE_ID.code()))
+            .when(
+                type.isNull().or(type.isin(EventSchema.TYPES.toArray()).unary_$bang()),
+                lit(RejectReason.UNKNOWN_TYPE.code()))
+            .when(
+                type.isin("track", "identify").and(userId.isNull()),
+                lit(RejectReason.MISSING_USER_ID.code()))
+            .when(
+                type.equalTo("group").and(groupId.isNull()),
+                lit(RejectReason.MISSING_GROUP_ID.code()))
+            .when(
+                type.equalTo("track").and(text(p.getField("event")).isNull()),
+                lit(RejectReason.MISSING_EVENT.code()))
             .when(timestamp.isNull(), lit(RejectReason.BAD_TIMESTAMP.code()))
             .when(eventDate.gt(day), lit(RejectReason.FUTURE_TIMESTAMP.code()))
             .when(eventDate.lt(date_sub(day, lookbackDays)), lit(RejectReason.TOO_LATE.code()));
@@ -163,20 +185,26 @@ public final class EventParsing {
    * {@code duplicate = false}.
    *
    * <p>Only message ids are shuffled to find the ids that occur more than once or are known; only
-   * the rows with those ids are ranked, and the losers' row ids (up to {@code limit}) are
-   * broadcast back. More than {@code limit} such ids or losers (e.g. a whole day's input sent
-   * twice) falls back to ranking every row. {@code classified} carries {@link #ROW_ID} ({@link
-   * #withRowIds}) and is cached: it is read several times.
+   * the rows with those ids are ranked, and the losers' row ids (up to {@code limit}) are broadcast
+   * back. More than {@code limit} such ids or losers (e.g. a whole day's input sent twice) falls
+   * back to ranking every row. {@code classified} carries {@link #ROW_ID} ({@link #withRowIds}) and
+   * is cached: it is read several times.
    */
-  public static Marked markDuplicates(Dataset<Row> classified, Dataset<Row> knownMessageIds, int limit) {
+  public static Marked markDuplicates(
+      Dataset<Row> classified, Dataset<Row> knownMessageIds, int limit) {
     SparkSession spark = classified.sparkSession();
     Column valid = col("reason").isNull();
     Dataset<Row> known = knownIds(knownMessageIds);
     List<Row> candidates =
-        classified.where(valid).groupBy(col("message_id")).agg(count(lit(1)).as("_rows"))
+        classified
+            .where(valid)
+            .groupBy(col("message_id"))
+            .agg(count(lit(1)).as("_rows"))
             .join(known, col("message_id").equalTo(col("known_message_id")), "left")
             .where(col("_rows").gt(1).or(col("known_message_id").isNotNull()))
-            .select(col("message_id").as("candidate_id"), col("known_message_id").isNotNull().as("known"))
+            .select(
+                col("message_id").as("candidate_id"),
+                col("known_message_id").isNotNull().as("known"))
             .limit(limit + 1)
             .collectAsList();
     if (candidates.size() > limit) {
@@ -186,9 +214,15 @@ public final class EventParsing {
     if (!candidates.isEmpty()) {
       Dataset<Row> candidateIds = spark.createDataFrame(candidates, CANDIDATES);
       Column rank =
-          row_number().over(Window.partitionBy(col("message_id")).orderBy(col("timestamp"), col("source_file"), col("raw")));
+          row_number()
+              .over(
+                  Window.partitionBy(col("message_id"))
+                      .orderBy(col("timestamp"), col("source_file"), col("raw")));
       List<Row> losers =
-          classified.join(broadcast(candidateIds), valid.and(col("message_id").equalTo(col("candidate_id"))))
+          classified
+              .join(
+                  broadcast(candidateIds),
+                  valid.and(col("message_id").equalTo(col("candidate_id"))))
               .withColumn("_rank", rank)
               .where(col("known").or(col("_rank").gt(1)))
               .select(col(ROW_ID))
@@ -198,11 +232,14 @@ public final class EventParsing {
         return new Marked(markByRankingEveryRow(classified, knownMessageIds), true);
       }
       if (!losers.isEmpty()) {
-        Dataset<Row> loserIds = spark.createDataFrame(losers, new StructType().add("_loser_id", DataTypes.LongType, false));
-        marked = classified
-            .join(broadcast(loserIds), col(ROW_ID).equalTo(col("_loser_id")), "left")
-            .withColumn("duplicate", col("_loser_id").isNotNull())
-            .drop("_loser_id");
+        Dataset<Row> loserIds =
+            spark.createDataFrame(
+                losers, new StructType().add("_loser_id", DataTypes.LongType, false));
+        marked =
+            classified
+                .join(broadcast(loserIds), col(ROW_ID).equalTo(col("_loser_id")), "left")
+                .withColumn("duplicate", col("_loser_id").isNotNull())
+                .drop("_loser_id");
       }
     }
     return new Marked(marked.drop(ROW_ID), false);
@@ -214,15 +251,20 @@ public final class EventParsing {
   }
 
   private static final StructType CANDIDATES =
-      new StructType().add("candidate_id", DataTypes.StringType).add("known", DataTypes.BooleanType, false);
+      new StructType()
+          .add("candidate_id", DataTypes.StringType)
+          .add("known", DataTypes.BooleanType, false);
 
-  /** The same marks as {@link #markDuplicates}, ranking every row among the rows of its messageId. */
+  /**
+   * The same marks as {@link #markDuplicates}, ranking every row among the rows of its messageId.
+   */
   static Dataset<Row> markByRankingEveryRow(Dataset<Row> classified, Dataset<Row> knownMessageIds) {
     Column valid = col("reason").isNull();
     Column rank =
         row_number()
-            .over(Window.partitionBy(col("message_id"), valid)
-                .orderBy(col("timestamp"), col("source_file"), col("raw")));
+            .over(
+                Window.partitionBy(col("message_id"), valid)
+                    .orderBy(col("timestamp"), col("source_file"), col("raw")));
     Dataset<Row> known = knownIds(knownMessageIds);
     Dataset<Row> joined =
         classified

@@ -1,18 +1,15 @@
 package dev.segments.jobs.ingest;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.InputSettings;
-import dev.segments.common.config.Settings;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
 import dev.segments.jobs.pipeline.WithStageContext;
-import dev.segments.jobs.pipeline.StageSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -27,7 +24,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -57,7 +53,8 @@ public final class IngestJob extends WithStageContext {
 
   /** The folder holding day D's raw input. */
   public static String inputFolder(String inputRoot, LocalDate date) {
-    String root = inputRoot.endsWith("/") ? inputRoot.substring(0, inputRoot.length() - 1) : inputRoot;
+    String root =
+        inputRoot.endsWith("/") ? inputRoot.substring(0, inputRoot.length() - 1) : inputRoot;
     return root + "/dt=" + date;
   }
 
@@ -67,24 +64,37 @@ public final class IngestJob extends WithStageContext {
     // The classified rows are cached once; duplicates are found by shuffling message ids only,
     // and the few losing rows are marked by row id (EventParsing.markDuplicates).
     Dataset<Row> classified =
-        EventParsing.withRowIds(EventParsing.classify(parsed, date, lookback)).persist(StorageLevel.MEMORY_AND_DISK());
+        EventParsing.withRowIds(EventParsing.classify(parsed, date, lookback))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> marked = null;
     try {
-      EventParsing.Marked m = EventParsing.markDuplicates(classified, knownMessageIds(date, lookback), settings.ingest().duplicateRankLimit());
+      EventParsing.Marked m =
+          EventParsing.markDuplicates(
+              classified, knownMessageIds(date, lookback), settings.ingest().duplicateRankLimit());
       marked = m.rows();
       if (m.everyRowRanked()) {
         // The ranked rows replace the classified ones as what every table write reads.
-        LOG.info("More than {} duplicate message ids or duplicate rows on {}: ranking every row (ingest.duplicate-rank-limit)",
-            settings.ingest().duplicateRankLimit(), date);
+        LOG.info(
+            "More than {} duplicate message ids or duplicate rows on {}: ranking every row (ingest.duplicate-rank-limit)",
+            settings.ingest().duplicateRankLimit(),
+            date);
         classified.unpersist();
         marked = marked.persist(StorageLevel.MEMORY_AND_DISK());
       }
       IngestSummary summary = summarize(date, parsed, marked);
       if (!summary.balanced()) {
         throw new IllegalStateException(
-            "Cannot ingest " + date + ": row counts do not add up (read " + summary.read()
-                + " != accepted " + summary.accepted() + " + duplicates " + summary.duplicates()
-                + " + rejected " + summary.rejected() + "); nothing was written (this is a bug: report it)");
+            "Cannot ingest "
+                + date
+                + ": row counts do not add up (read "
+                + summary.read()
+                + " != accepted "
+                + summary.accepted()
+                + " + duplicates "
+                + summary.duplicates()
+                + " + rejected "
+                + summary.rejected()
+                + "); nothing was written (this is a bug: report it)");
       }
       write(date, marked, summary);
       return summary;
@@ -102,16 +112,29 @@ public final class IngestJob extends WithStageContext {
     if (!folderExists(folder)) {
       if (!input.allowMissingDay()) {
         throw new UserError(
-            "Cannot ingest " + date + ": no input folder " + folder
+            "Cannot ingest "
+                + date
+                + ": no input folder "
+                + folder
                 + " (check input.path and the date, or set input.allow-missing-day = true to ingest an empty day)");
       }
-      LOG.warn("No input folder {}: ingesting {} as an empty day (input.allow-missing-day = true)", folder, date);
-      StructType lines = new StructType().add("source_file", DataTypes.StringType).add("raw", DataTypes.StringType);
+      LOG.warn(
+          "No input folder {}: ingesting {} as an empty day (input.allow-missing-day = true)",
+          folder,
+          date);
+      StructType lines =
+          new StructType()
+              .add("source_file", DataTypes.StringType)
+              .add("raw", DataTypes.StringType);
       return EventParsing.parseJson(spark.createDataFrame(List.of(), lines));
     }
     return switch (input.format()) {
-      case JSON -> EventParsing.parseJson(
-          spark.read().text(folder).select(col("_metadata.file_path").as("source_file"), col("value").as("raw")));
+      case JSON ->
+          EventParsing.parseJson(
+              spark
+                  .read()
+                  .text(folder)
+                  .select(col("_metadata.file_path").as("source_file"), col("value").as("raw")));
       case PARQUET -> {
         Dataset<Row> rows = spark.read().parquet(folder);
         yield EventParsing.fromParquet(
@@ -138,7 +161,8 @@ public final class IngestJob extends WithStageContext {
     }
     Date from = Date.valueOf(date.minusDays(lookback));
     Date to = Date.valueOf(date.minusDays(1));
-    return warehouse.read(TableNames.EVENTS)
+    return warehouse
+        .read(TableNames.EVENTS)
         // ingest_date >= D - L implies event_date >= D - 2L: lets Delta prune partitions.
         .where(col("event_date").geq(lit(Date.valueOf(date.minusDays(2L * lookback)))))
         .where(col("event_date").leq(lit(to)))
@@ -156,7 +180,9 @@ public final class IngestJob extends WithStageContext {
             .otherwise(lit("accepted"));
     Dataset<Row> outcomes =
         marked
-            .select(outcome.as("outcome"), when(outcome.equalTo("accepted"), col("event_date")).as("event_date"))
+            .select(
+                outcome.as("outcome"),
+                when(outcome.equalTo("accepted"), col("event_date")).as("event_date"))
             .groupBy("outcome", "event_date")
             .count();
     long accepted = 0;
@@ -179,7 +205,8 @@ public final class IngestJob extends WithStageContext {
         }
       }
     }
-    return new IngestSummary(date, read, accepted, duplicates, rejected, byReason, List.copyOf(touched));
+    return new IngestSummary(
+        date, read, accepted, duplicates, rejected, byReason, List.copyOf(touched));
   }
 
   private static Dataset<Row> accepted(Dataset<Row> marked) {
@@ -190,47 +217,84 @@ public final class IngestJob extends WithStageContext {
     Date day = Date.valueOf(date);
     Dataset<Row> acceptedEvents = accepted(marked);
     Dataset<Row> events =
-        acceptedEvents
-            .select(
-                col("message_id"), col("type"), col("event"), col("user_id"), col("group_id"),
-                col("timestamp"), col("event_date"), lit(day).as("ingest_date"),
-                col("properties"), col("traits"), col("source_file"));
+        acceptedEvents.select(
+            col("message_id"),
+            col("type"),
+            col("event"),
+            col("user_id"),
+            col("group_id"),
+            col("timestamp"),
+            col("event_date"),
+            lit(day).as("ingest_date"),
+            col("properties"),
+            col("traits"),
+            col("source_file"));
     Dataset<Row> rejected =
         marked
             .where(col("reason").isNotNull().or(col("duplicate")))
             .select(
                 lit(day).as("ingest_date"),
-                when(col("duplicate"), lit(RejectReason.DUPLICATE_MESSAGE_ID.code())).otherwise(col("reason")).as("reason"),
-                col("source_file"), col("raw"), col("message_id"), col("event_date"));
+                when(col("duplicate"), lit(RejectReason.DUPLICATE_MESSAGE_ID.code()))
+                    .otherwise(col("reason"))
+                    .as("reason"),
+                col("source_file"),
+                col("raw"),
+                col("message_id"),
+                col("event_date"));
     Dataset<Row> memberships =
         acceptedEvents
-            .where(col("group_id").isNotNull().and(col("user_id").isNotNull())
-                .and(col("type").isin("group", "identify")))
+            .where(
+                col("group_id")
+                    .isNotNull()
+                    .and(col("user_id").isNotNull())
+                    .and(col("type").isin("group", "identify")))
             .select(
-                col("user_id"), col("group_id").as("account_id"), col("timestamp").as("assigned_at"),
-                col("type").as("source"), col("message_id"), lit(day).as("ingest_date"));
+                col("user_id"),
+                col("group_id").as("account_id"),
+                col("timestamp").as("assigned_at"),
+                col("type").as("source"),
+                col("message_id"),
+                lit(day).as("ingest_date"));
     Dataset<Row> identifies =
-        acceptedEvents.where(col("type").equalTo("identify"))
+        acceptedEvents
+            .where(col("type").equalTo("identify"))
             .select(col("user_id"), col("traits"), col("timestamp"), col("message_id"));
     Dataset<Row> userTraits =
         Traits.merge(
             warehouse.readIfExists(TableNames.USER_TRAITS),
-            Traits.latest(identifies, "user_id"), "user_id", settings.userTraits());
+            Traits.latest(identifies, "user_id"),
+            "user_id",
+            settings.userTraits());
     Dataset<Row> groups =
-        acceptedEvents.where(col("type").equalTo("group"))
-            .select(col("group_id").as("account_id"), col("traits"), col("timestamp"), col("message_id"));
+        acceptedEvents
+            .where(col("type").equalTo("group"))
+            .select(
+                col("group_id").as("account_id"),
+                col("traits"),
+                col("timestamp"),
+                col("message_id"));
     Dataset<Row> accountTraits =
         Traits.merge(
             warehouse.readIfExists(TableNames.ACCOUNT_TRAITS),
-            Traits.latest(groups, "account_id"), "account_id", settings.accountTraits());
+            Traits.latest(groups, "account_id"),
+            "account_id",
+            settings.accountTraits());
 
     // Independent tables, written side by side; ingest_runs last: it marks the day as ingested.
-    warehouse.writeConcurrently(List.of(
-        () -> warehouse.replaceRunDate(TableCatalog.EVENTS, events, date, Optional.of(date.minusDays(settings.ingest().lookbackDays()))),
-        () -> warehouse.replaceDate(TableCatalog.EVENTS_REJECTED, rejected, date),
-        () -> warehouse.replaceRunDate(TableCatalog.MEMBERSHIPS, memberships, date, Optional.empty()),
-        () -> warehouse.overwrite(TableCatalog.USER_TRAITS, userTraits),
-        () -> warehouse.overwrite(TableCatalog.ACCOUNT_TRAITS, accountTraits)));
+    warehouse.writeConcurrently(
+        List.of(
+            () ->
+                warehouse.replaceRunDate(
+                    TableCatalog.EVENTS,
+                    events,
+                    date,
+                    Optional.of(date.minusDays(settings.ingest().lookbackDays()))),
+            () -> warehouse.replaceDate(TableCatalog.EVENTS_REJECTED, rejected, date),
+            () ->
+                warehouse.replaceRunDate(
+                    TableCatalog.MEMBERSHIPS, memberships, date, Optional.empty()),
+            () -> warehouse.overwrite(TableCatalog.USER_TRAITS, userTraits),
+            () -> warehouse.overwrite(TableCatalog.ACCOUNT_TRAITS, accountTraits)));
     warehouse.replaceRunDate(TableCatalog.INGEST_RUNS, summaryRow(summary), date, Optional.empty());
   }
 
@@ -241,14 +305,23 @@ public final class IngestJob extends WithStageContext {
           .add("accepted", DataTypes.LongType, false)
           .add("duplicates", DataTypes.LongType, false)
           .add("rejected", DataTypes.LongType, false)
-          .add("rejected_by_reason", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), false)
+          .add(
+              "rejected_by_reason",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType),
+              false)
           .add("touched_dates", DataTypes.createArrayType(DataTypes.DateType), false);
 
   private Dataset<Row> summaryRow(IngestSummary s) {
     List<Date> touched = s.touchedDates().stream().map(Date::valueOf).toList();
-    Row row = RowFactory.create(
-        Date.valueOf(s.ingestDate()), s.read(), s.accepted(), s.duplicates(), s.rejected(),
-        new java.util.TreeMap<>(s.rejectedByReason()), touched);
+    Row row =
+        RowFactory.create(
+            Date.valueOf(s.ingestDate()),
+            s.read(),
+            s.accepted(),
+            s.duplicates(),
+            s.rejected(),
+            new java.util.TreeMap<>(s.rejectedByReason()),
+            touched);
     return spark.createDataFrame(List.of(row), RUN_SCHEMA);
   }
 }

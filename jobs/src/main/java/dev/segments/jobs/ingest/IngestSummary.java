@@ -1,10 +1,10 @@
 package dev.segments.jobs.ingest;
 
+import dev.segments.jobs.pipeline.StageSummary;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.segments.jobs.pipeline.StageSummary;
 
 /**
  * What one ingest run did. {@code read = accepted + duplicates + rejected} always holds (the job
@@ -40,11 +40,12 @@ public record IngestSummary(
   @Override
   public String render() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(
-        "ingest %s: read %,d, accepted %,d, duplicates %,d, rejected %,d%n",
-        ingestDate, read, accepted, duplicates, rejected));
-    new TreeMap<>(rejectedByReason).forEach(
-        (reason, n) -> out.append(String.format("  rejected %-20s %,d%n", reason, n)));
+    out.append(
+        String.format(
+            "ingest %s: read %,d, accepted %,d, duplicates %,d, rejected %,d%n",
+            ingestDate, read, accepted, duplicates, rejected));
+    new TreeMap<>(rejectedByReason)
+        .forEach((reason, n) -> out.append(String.format("  rejected %-20s %,d%n", reason, n)));
     out.append("  event dates touched: ").append(touchedDates).append('\n');
     return out.toString();
   }

@@ -1,8 +1,8 @@
 package dev.segments.jobs.ingest;
 
 /**
- * Why an input row was not accepted. Checked in this order; a row gets the first that applies.
- * The codes are stable: dashboards group {@code events_rejected} by them.
+ * Why an input row was not accepted. Checked in this order; a row gets the first that applies. The
+ * codes are stable: dashboards group {@code events_rejected} by them.
  */
 public enum RejectReason {
   INVALID_JSON("invalid_json", "the line is not a JSON object of the event shape"),

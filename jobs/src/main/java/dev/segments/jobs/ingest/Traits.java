@@ -39,7 +39,8 @@ import org.apache.spark.sql.types.MapType;
  * stored row lacks are added. A rerun of the same day therefore changes nothing.
  */
 public final class Traits {
-  private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+  private static final MapType TEXT_MAP =
+      DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
   private Traits() {}
 
@@ -50,17 +51,25 @@ public final class Traits {
   public static Dataset<Row> latest(Dataset<Row> calls, String idColumn) {
     Dataset<Row> perKey =
         calls
-            .select(col(idColumn), explode(col("traits")).as(new String[] {"key", "value"}), col("timestamp"), col("message_id"))
+            .select(
+                col(idColumn),
+                explode(col("traits")).as(new String[] {"key", "value"}),
+                col("timestamp"),
+                col("message_id"))
             .groupBy(col(idColumn), col("key"))
             .agg(max_by(col("value"), struct(col("timestamp"), col("message_id"))).as("value"));
     Dataset<Row> maps =
         perKey
             .groupBy(col(idColumn))
-            .agg(map_from_entries(array_sort(collect_list(struct(col("key"), col("value"))))).as("traits"));
+            .agg(
+                map_from_entries(array_sort(collect_list(struct(col("key"), col("value")))))
+                    .as("traits"));
     Dataset<Row> times =
         calls
             .groupBy(col(idColumn))
-            .agg(min(col("timestamp")).as("first_identified_at"), max(col("timestamp")).as("last_identified_at"));
+            .agg(
+                min(col("timestamp")).as("first_identified_at"),
+                max(col("timestamp")).as("last_identified_at"));
     return times
         .join(maps, idColumn, "left")
         .select(
@@ -77,12 +86,16 @@ public final class Traits {
     if (stored.isEmpty()) {
       merged = day;
     } else {
-      Dataset<Row> t = stored.get().select(
-          col(idColumn).as("t_id"), col("traits").as("t_traits"),
-          col("first_identified_at").as("t_first"), col("last_identified_at").as("t_last"));
-      Dataset<Row> s = day.select(
-          col(idColumn).as("s_id"), col("traits").as("s_traits"),
-          col("first_identified_at").as("s_first"), col("last_identified_at").as("s_last"));
+      Dataset<Row> t =
+          stored
+              .get()
+              .select(
+                  col(idColumn).as("t_id"), col("traits").as("t_traits"),
+                  col("first_identified_at").as("t_first"), col("last_identified_at").as("t_last"));
+      Dataset<Row> s =
+          day.select(
+              col(idColumn).as("s_id"), col("traits").as("s_traits"),
+              col("first_identified_at").as("s_first"), col("last_identified_at").as("s_last"));
       Column traits =
           when(col("s_id").isNull(), col("t_traits"))
               .when(col("t_id").isNull(), col("s_traits"))
@@ -101,10 +114,12 @@ public final class Traits {
 
   /** {@code base} with every key of {@code top} set to top's value. */
   private static Column overlay(Column base, Column top) {
-    return map_concat(map_filter(base, (k, v) -> array_contains(map_keys(top), k).unary_$bang()), top);
+    return map_concat(
+        map_filter(base, (k, v) -> array_contains(map_keys(top), k).unary_$bang()), top);
   }
 
-  private static Dataset<Row> withTypedColumns(Dataset<Row> rows, String idColumn, List<TraitColumn> typed) {
+  private static Dataset<Row> withTypedColumns(
+      Dataset<Row> rows, String idColumn, List<TraitColumn> typed) {
     List<Column> columns = new ArrayList<>();
     columns.add(col(idColumn));
     for (TraitColumn t : typed) {

@@ -3,10 +3,8 @@ package dev.segments.jobs.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.segments.common.config.Settings;
 import dev.segments.common.config.SparkSettings;
 import dev.segments.common.tables.TableCatalog;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.ingest.IngestJob;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +73,12 @@ public final class CodegenChoice extends WithStageContext {
     super(context);
   }
 
-  /** Interpreted or not, for a mode and what the stage reads: auto is interpreted when every input is below the minimum. */
-  public static boolean interpreted(SparkSettings.GeneratedCode mode, List<Input> inputs, long minBytes) {
+  /**
+   * Interpreted or not, for a mode and what the stage reads: auto is interpreted when every input
+   * is below the minimum.
+   */
+  public static boolean interpreted(
+      SparkSettings.GeneratedCode mode, List<Input> inputs, long minBytes) {
     return switch (mode) {
       case ON -> false;
       case OFF -> true;
@@ -97,7 +98,8 @@ public final class CodegenChoice extends WithStageContext {
         yield new Input(day, folderSize(day));
       }
       case TABLE -> new Input(source.table(), tableSize(source.table()));
-      case TABLE_ON_DATE -> new Input(source.table() + " on " + date, tableSizeOn(source.table(), date));
+      case TABLE_ON_DATE ->
+          new Input(source.table() + " on " + date, tableSizeOn(source.table(), date));
     };
   }
 
@@ -105,7 +107,8 @@ public final class CodegenChoice extends WithStageContext {
     if (!warehouse.exists(table)) {
       return 0L;
     }
-    Row detail = DeltaTable.forPath(spark, warehouse.path(table)).detail().select("sizeInBytes").first();
+    Row detail =
+        DeltaTable.forPath(spark, warehouse.path(table)).detail().select("sizeInBytes").first();
     return detail.isNullAt(0) ? 0L : detail.getLong(0);
   }
 
@@ -113,10 +116,19 @@ public final class CodegenChoice extends WithStageContext {
     if (!warehouse.exists(table)) {
       return 0L;
     }
-    String column = TableCatalog.get(table).partitionColumn().orElseThrow(
-        () -> new IllegalArgumentException(table + " has no date partition to measure"));
-    return warehouse.read(table).where(col(column).equalTo(lit(Date.valueOf(date))))
-        .queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
+    String column =
+        TableCatalog.get(table)
+            .partitionColumn()
+            .orElseThrow(
+                () -> new IllegalArgumentException(table + " has no date partition to measure"));
+    return warehouse
+        .read(table)
+        .where(col(column).equalTo(lit(Date.valueOf(date))))
+        .queryExecution()
+        .optimizedPlan()
+        .stats()
+        .sizeInBytes()
+        .longValue();
   }
 
   /**
@@ -127,15 +139,25 @@ public final class CodegenChoice extends WithStageContext {
     SparkSettings conf = settings.spark();
     for (String key : SparkSettings.CODEGEN_KEYS) {
       if (spark.conf().contains(key)) {
-        LOG.info("Stage {} for {}: {} = {} is set, so spark.generated-code is not applied", stage.name(), date, key,
+        LOG.info(
+            "Stage {} for {}: {} = {} is set, so spark.generated-code is not applied",
+            stage.name(),
+            date,
+            key,
             spark.conf().get(key));
         return () -> {};
       }
     }
-    List<Input> inputs = conf.generatedCode() == SparkSettings.GeneratedCode.AUTO ? inputs(stage, date) : List.of();
+    List<Input> inputs =
+        conf.generatedCode() == SparkSettings.GeneratedCode.AUTO ? inputs(stage, date) : List.of();
     boolean interpreted = interpreted(conf.generatedCode(), inputs, conf.generatedCodeMinBytes());
-    LOG.info("Stage {} for {}: {} (spark.generated-code = {}{})", stage.name(), date,
-        interpreted ? "interpreted" : "generated code", conf.generatedCode().configName(), describe(inputs, conf.generatedCodeMinBytes()));
+    LOG.info(
+        "Stage {} for {}: {} (spark.generated-code = {}{})",
+        stage.name(),
+        date,
+        interpreted ? "interpreted" : "generated code",
+        conf.generatedCode().configName(),
+        describe(inputs, conf.generatedCodeMinBytes()));
     Map<String, String> values = new LinkedHashMap<>();
     values.put(SparkSettings.CODEGEN_KEYS.get(0), interpreted ? "false" : "true");
     values.put(SparkSettings.CODEGEN_KEYS.get(1), interpreted ? "NO_CODEGEN" : "FALLBACK");
@@ -159,9 +181,9 @@ public final class CodegenChoice extends WithStageContext {
   }
 
   /**
-   * Bytes of the raw files under the input day's folder (raw input is not a Delta table); 0 when
-   * it does not exist, Long.MAX_VALUE when it cannot be listed (counted as large, so generated
-   * code: Spark's default).
+   * Bytes of the raw files under the input day's folder (raw input is not a Delta table); 0 when it
+   * does not exist, Long.MAX_VALUE when it cannot be listed (counted as large, so generated code:
+   * Spark's default).
    */
   private long folderSize(String folder) {
     try {

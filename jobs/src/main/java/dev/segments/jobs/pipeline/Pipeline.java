@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs stages of the registry ({@link Stages}) for one date, or for a range of dates one by one in order. */
+/**
+ * Runs stages of the registry ({@link Stages}) for one date, or for a range of dates one by one in
+ * order.
+ */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
@@ -35,17 +38,47 @@ public final class Pipeline {
     long start = System.nanoTime();
     context.warehouse().takeWritten();
     try (CodegenChoice.Restore restore = codegen.applyFor(stage, date)) {
-      context.spark().sparkContext().setJobGroup(stage.name() + " " + date, "segments " + stage.name() + " --date " + date, false);
+      context
+          .spark()
+          .sparkContext()
+          .setJobGroup(
+              stage.name() + " " + date, "segments " + stage.name() + " --date " + date, false);
       StageSummary summary = stage.run(context, date);
       out.print(summary.render());
-      StageResult result = new StageResult(stage.name(), date, StageResult.Status.SUCCEEDED, elapsed(start),
-          summary.rowsRead(), context.warehouse().takeWritten(), Optional.of(summary), Optional.empty());
-      LOG.info("Stage {} for {} took {} ms; rows written {}", stage.name(), date, result.duration().toMillis(), result.rowsWritten());
+      StageResult result =
+          new StageResult(
+              stage.name(),
+              date,
+              StageResult.Status.SUCCEEDED,
+              elapsed(start),
+              summary.rowsRead(),
+              context.warehouse().takeWritten(),
+              Optional.of(summary),
+              Optional.empty());
+      LOG.info(
+          "Stage {} for {} took {} ms; rows written {}",
+          stage.name(),
+          date,
+          result.duration().toMillis(),
+          result.rowsWritten());
       return result;
     } catch (RuntimeException e) {
-      StageResult result = new StageResult(stage.name(), date, StageResult.Status.FAILED, elapsed(start), java.util.Map.of(),
-          context.warehouse().takeWritten(), Optional.empty(), Optional.of(String.valueOf(e.getMessage())));
-      LOG.error("Stage {} for {} failed after {} ms: {}", stage.name(), date, result.duration().toMillis(), result.error().get());
+      StageResult result =
+          new StageResult(
+              stage.name(),
+              date,
+              StageResult.Status.FAILED,
+              elapsed(start),
+              java.util.Map.of(),
+              context.warehouse().takeWritten(),
+              Optional.empty(),
+              Optional.of(String.valueOf(e.getMessage())));
+      LOG.error(
+          "Stage {} for {} failed after {} ms: {}",
+          stage.name(),
+          date,
+          result.duration().toMillis(),
+          result.error().get());
       throw e;
     }
   }
@@ -54,7 +87,10 @@ public final class Pipeline {
     return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
-  /** The given stages (in pipeline order) for every date from {@code from} to {@code to}, in date order. */
+  /**
+   * The given stages (in pipeline order) for every date from {@code from} to {@code to}, in date
+   * order.
+   */
   public List<StageResult> run(LocalDate from, LocalDate to, List<Stage> stages, PrintStream out) {
     if (to.isBefore(from)) {
       throw new UserError("Cannot run: --to " + to + " is before --from " + from);

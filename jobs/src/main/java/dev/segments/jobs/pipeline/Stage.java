@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * One stage of the pipeline: its name (the CLI subcommand and the Airflow task), what it does, the
- * tables it reads and writes, and its run for one date. Stages are listed, in run order, in
- * {@link Stages}; the pipeline, {@code stages --json}, the Airflow DAG and the per-stage commands
- * are all built from that list.
+ * tables it reads and writes, and its run for one date. Stages are listed, in run order, in {@link
+ * Stages}; the pipeline, {@code stages --json}, the Airflow DAG and the per-stage commands are all
+ * built from that list.
  */
 public interface Stage {
   String name();
@@ -25,8 +25,12 @@ public interface Stage {
 
   /** The tables it writes: those of the catalog whose writer is this stage. */
   default List<String> writes() {
-    List<String> tables = new java.util.ArrayList<>(
-        TableCatalog.ALL.stream().filter(t -> t.stage().equals(name())).map(TableSpec::name).toList());
+    List<String> tables =
+        new java.util.ArrayList<>(
+            TableCatalog.ALL.stream()
+                .filter(t -> t.stage().equals(name()))
+                .map(TableSpec::name)
+                .toList());
     if (TableCatalog.SEGMENT.stage().equals(name())) {
       tables.add(TableCatalog.SEGMENT.name());
     }
@@ -39,8 +43,8 @@ public interface Stage {
   }
 
   /**
-   * What decides whether the stage runs with Spark's generated code ({@code spark.generated-code
-   * = auto}): the inputs whose size on disk is measured.
+   * What decides whether the stage runs with Spark's generated code ({@code spark.generated-code =
+   * auto}): the inputs whose size on disk is measured.
    */
   List<CodegenChoice.Source> sizedInputs();
 

@@ -7,6 +7,13 @@ import org.apache.spark.sql.SparkSession;
 /** What every stage runs with: the session, the validated settings and the warehouse. */
 public record StageContext(SparkSession spark, Settings settings, Warehouse warehouse) {
   public StageContext(SparkSession spark, Settings settings) {
-    this(spark, settings, new Warehouse(spark, settings.warehousePath(), settings.catalogDatabase(), settings.warehouseWriteThreads()));
+    this(
+        spark,
+        settings,
+        new Warehouse(
+            spark,
+            settings.warehousePath(),
+            settings.catalogDatabase(),
+            settings.warehouseWriteThreads()));
   }
 }

@@ -2,7 +2,9 @@ package dev.segments.jobs.pipeline;
 
 import java.util.Map;
 
-/** What one stage's job reports of a run: console lines, and the rows it read where it counts them. */
+/**
+ * What one stage's job reports of a run: console lines, and the rows it read where it counts them.
+ */
 public interface StageSummary {
   /** A few lines for the console and the log. */
   String render();

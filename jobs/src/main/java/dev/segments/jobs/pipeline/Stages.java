@@ -1,6 +1,5 @@
 package dev.segments.jobs.pipeline;
 
-import dev.segments.common.UserError;
 import static dev.segments.common.tables.TableNames.ACCOUNT_FEATURES;
 import static dev.segments.common.tables.TableNames.ACCOUNT_SCORES;
 import static dev.segments.common.tables.TableNames.ACCOUNT_TRAITS;
@@ -17,6 +16,7 @@ import static dev.segments.common.tables.TableNames.USER_FEATURES;
 import static dev.segments.common.tables.TableNames.USER_SCORES;
 import static dev.segments.common.tables.TableNames.USER_TRAITS;
 
+import dev.segments.common.UserError;
 import dev.segments.jobs.features.FeaturesJob;
 import dev.segments.jobs.ingest.IngestJob;
 import dev.segments.jobs.pipeline.CodegenChoice.Source;
@@ -31,8 +31,14 @@ public final class Stages {
   private Stages() {}
 
   /** A stage from its parts (the four stages differ only in these). */
-  private record Defined(String name, String description, String dateHelp, List<String> reads,
-      List<Source> sizedInputs, boolean needsSegmentDefinitions, BiFunction<StageContext, LocalDate, StageSummary> job)
+  private record Defined(
+      String name,
+      String description,
+      String dateHelp,
+      List<String> reads,
+      List<Source> sizedInputs,
+      boolean needsSegmentDefinitions,
+      BiFunction<StageContext, LocalDate, StageSummary> job)
       implements Stage {
     @Override
     public StageSummary run(StageContext context, LocalDate date) {
@@ -40,35 +46,68 @@ public final class Stages {
     }
   }
 
-  public static final Stage INGEST = new Defined("ingest",
-      "Reads one day's raw events into events, events_rejected, the traits tables and memberships.",
-      "The day to ingest (its input folder is dt=YYYY-MM-DD).",
-      List.of(EVENTS, USER_TRAITS, ACCOUNT_TRAITS),
-      List.of(Source.inputDay()), false, (ctx, date) -> new IngestJob(ctx).run(date));
+  public static final Stage INGEST =
+      new Defined(
+          "ingest",
+          "Reads one day's raw events into events, events_rejected, the traits tables and memberships.",
+          "The day to ingest (its input folder is dt=YYYY-MM-DD).",
+          List.of(EVENTS, USER_TRAITS, ACCOUNT_TRAITS),
+          List.of(Source.inputDay()),
+          false,
+          (ctx, date) -> new IngestJob(ctx).run(date));
 
-  public static final Stage FEATURES = new Defined("features",
-      "Updates the daily rollup and writes the user_features and account_features snapshots of one day.",
-      "The as-of date (ingest must have run for it).",
-      List.of(INGEST_RUNS, EVENTS, MEMBERSHIPS, USER_TRAITS, ACCOUNT_TRAITS, USER_EVENT_TOTALS, USER_DAILY_ACTIVITY),
-      List.of(Source.inputDay(), Source.table(USER_DAILY_ACTIVITY)), false, (ctx, date) -> new FeaturesJob(ctx).run(date));
+  public static final Stage FEATURES =
+      new Defined(
+          "features",
+          "Updates the daily rollup and writes the user_features and account_features snapshots of one day.",
+          "The as-of date (ingest must have run for it).",
+          List.of(
+              INGEST_RUNS,
+              EVENTS,
+              MEMBERSHIPS,
+              USER_TRAITS,
+              ACCOUNT_TRAITS,
+              USER_EVENT_TOTALS,
+              USER_DAILY_ACTIVITY),
+          List.of(Source.inputDay(), Source.table(USER_DAILY_ACTIVITY)),
+          false,
+          (ctx, date) -> new FeaturesJob(ctx).run(date));
 
-  public static final Stage SCORE = new Defined("score",
-      "Writes the engagement and activation scores (user_scores, account_scores) and segment_thresholds of one day, "
-          + "for every workspace.",
-      "The as-of date (features must have run for it).",
-      List.of(USER_FEATURES, ACCOUNT_FEATURES, USER_DAILY_ACTIVITY, USER_SCORES, ACCOUNT_SCORES),
-      List.of(Source.tableOnDate(USER_FEATURES)), false, (ctx, date) -> new ScoreJob(ctx).run(date));
+  public static final Stage SCORE =
+      new Defined(
+          "score",
+          "Writes the engagement and activation scores (user_scores, account_scores) and segment_thresholds of one day, "
+              + "for every workspace.",
+          "The as-of date (features must have run for it).",
+          List.of(
+              USER_FEATURES, ACCOUNT_FEATURES, USER_DAILY_ACTIVITY, USER_SCORES, ACCOUNT_SCORES),
+          List.of(Source.tableOnDate(USER_FEATURES)),
+          false,
+          (ctx, date) -> new ScoreJob(ctx).run(date));
 
   // Event conditions ("at least 3 in 14 days") aggregate the rollup per user: with many custom
   // segments over many users that is where generated code pays.
-  public static final Stage SEGMENTS = new Defined("segments",
-      "Evaluates every segment (standard, suggested, custom) for one day: writes segment_<id> per segment, "
-          + "segment_members, segment_changes, segment_sizes and segment_definitions.",
-      "The as-of date (score must have run for it).",
-      List.of(USER_FEATURES, ACCOUNT_FEATURES, USER_SCORES, ACCOUNT_SCORES, SEGMENT_THRESHOLDS, USER_DAILY_ACTIVITY,
-          USER_EVENT_TOTALS, EVENTS, SEGMENT_MEMBERS, SEGMENT_SIZES, SEGMENT_DEFINITIONS),
-      List.of(Source.tableOnDate(USER_FEATURES), Source.table(USER_DAILY_ACTIVITY)), true,
-      (ctx, date) -> new SegmentsJob(ctx).run(date));
+  public static final Stage SEGMENTS =
+      new Defined(
+          "segments",
+          "Evaluates every segment (standard, suggested, custom) for one day: writes segment_<id> per segment, "
+              + "segment_members, segment_changes, segment_sizes and segment_definitions.",
+          "The as-of date (score must have run for it).",
+          List.of(
+              USER_FEATURES,
+              ACCOUNT_FEATURES,
+              USER_SCORES,
+              ACCOUNT_SCORES,
+              SEGMENT_THRESHOLDS,
+              USER_DAILY_ACTIVITY,
+              USER_EVENT_TOTALS,
+              EVENTS,
+              SEGMENT_MEMBERS,
+              SEGMENT_SIZES,
+              SEGMENT_DEFINITIONS),
+          List.of(Source.tableOnDate(USER_FEATURES), Source.table(USER_DAILY_ACTIVITY)),
+          true,
+          (ctx, date) -> new SegmentsJob(ctx).run(date));
 
   /** Every stage, in run order. */
   public static final List<Stage> ALL = List.of(INGEST, FEATURES, SCORE, SEGMENTS);
@@ -78,9 +117,13 @@ public final class Stages {
   }
 
   public static Stage get(String name) {
-    return ALL.stream().filter(s -> s.name().equals(name.trim())).findFirst()
-        .orElseThrow(() -> new UserError(
-            "Unknown stage '" + name + "'; stages are " + String.join(", ", names())));
+    return ALL.stream()
+        .filter(s -> s.name().equals(name.trim()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new UserError(
+                    "Unknown stage '" + name + "'; stages are " + String.join(", ", names())));
   }
 
   /** The named stages in run order; all of them for null or empty. */
@@ -92,11 +135,18 @@ public final class Stages {
     for (String n : names) {
       wanted[ALL.indexOf(get(n))] = true;
     }
-    return java.util.stream.IntStream.range(0, ALL.size()).filter(i -> wanted[i]).mapToObj(ALL::get).toList();
+    return java.util.stream.IntStream.range(0, ALL.size())
+        .filter(i -> wanted[i])
+        .mapToObj(ALL::get)
+        .toList();
   }
 
-  /** {"stages": ["ingest", ...]}: what the Airflow DAG reads (scripts/airflow/segments_stages.json). */
+  /**
+   * {"stages": ["ingest", ...]}: what the Airflow DAG reads (scripts/airflow/segments_stages.json).
+   */
   public static String json() {
-    return "{\"stages\": [" + String.join(", ", names().stream().map(s -> "\"" + s + "\"").toList()) + "]}";
+    return "{\"stages\": ["
+        + String.join(", ", names().stream().map(s -> "\"" + s + "\"").toList())
+        + "]}";
   }
 }

@@ -23,10 +23,10 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.config.ActivationStep;
-import dev.segments.common.segments.SegmentDefinition.Entity;
-import dev.segments.jobs.segments.SegmentCompiler;
 import dev.segments.common.config.Workspace;
+import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.jobs.features.WindowAggregates;
+import dev.segments.jobs.segments.SegmentCompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +61,13 @@ final class ScoreColumns {
       return lit(0.0);
     }
     Column weights = literalMap(multipliers);
-    return aggregate(map_entries(counts), lit(0.0),
-        (acc, e) -> acc.plus(e.getField("value").multiply(coalesce(element_at(weights, e.getField("key")), lit(0.0)))));
+    return aggregate(
+        map_entries(counts),
+        lit(0.0),
+        (acc, e) ->
+            acc.plus(
+                e.getField("value")
+                    .multiply(coalesce(element_at(weights, e.getField("key")), lit(0.0)))));
   }
 
   /** The scored events among the keys of {@code counts}. */
@@ -99,18 +104,31 @@ final class ScoreColumns {
     return whole == 0 ? lit(0.0) : round(part.cast("double").multiply(100.0).divide(whole), 1);
   }
 
-  /** Whether each step is done, in step order, over the entity's feature rows; conditions compiled by the segment compiler. */
-  static List<Column> stepsDone(List<ActivationStep> steps, SegmentCompiler conditions, Entity entity) {
+  /**
+   * Whether each step is done, in step order, over the entity's feature rows; conditions compiled
+   * by the segment compiler.
+   */
+  static List<Column> stepsDone(
+      List<ActivationStep> steps, SegmentCompiler conditions, Entity entity) {
     List<Column> out = new ArrayList<>();
     for (ActivationStep s : steps) {
-      Column done = switch (s.kind()) {
-        case EVENT -> coalesce(
-                element_at(col(s.withinDays().map(WindowAggregates::eventCounts).orElse("event_counts_all_time")), lit(s.event())),
-                lit(0L))
-            .geq(lit(s.atLeast()));
-        case ACTIVE_DAYS -> coalesce(col(WindowAggregates.activeDays(s.withinDays().orElseThrow())), lit(0L)).geq(lit(s.atLeast()));
-        case TRAIT -> conditions.compile(s.condition().orElseThrow(), entity, "");
-      };
+      Column done =
+          switch (s.kind()) {
+            case EVENT ->
+                coalesce(
+                        element_at(
+                            col(
+                                s.withinDays()
+                                    .map(WindowAggregates::eventCounts)
+                                    .orElse("event_counts_all_time")),
+                            lit(s.event())),
+                        lit(0L))
+                    .geq(lit(s.atLeast()));
+            case ACTIVE_DAYS ->
+                coalesce(col(WindowAggregates.activeDays(s.withinDays().orElseThrow())), lit(0L))
+                    .geq(lit(s.atLeast()));
+            case TRAIT -> conditions.compile(s.condition().orElseThrow(), entity, "");
+          };
       out.add(done);
     }
     return out;
@@ -141,9 +159,11 @@ final class ScoreColumns {
     if (benchmark == null || benchmark <= 0) {
       return lit(0);
     }
-    Column scaled = ws.normalization() == Workspace.Normalization.EXPONENTIAL
-        ? lit(100.0).multiply(lit(1.0).minus(exp(lit(-LN10).multiply(raw).divide(lit(benchmark)))))
-        : lit(100.0).multiply(raw).divide(lit(benchmark));
+    Column scaled =
+        ws.normalization() == Workspace.Normalization.EXPONENTIAL
+            ? lit(100.0)
+                .multiply(lit(1.0).minus(exp(lit(-LN10).multiply(raw).divide(lit(benchmark)))))
+            : lit(100.0).multiply(raw).divide(lit(benchmark));
     Column score = least(lit(100), greatest(lit(1), round(scaled).cast("int")));
     return when(raw.leq(0), lit(0)).otherwise(score).cast("int");
   }
@@ -163,10 +183,11 @@ final class ScoreColumns {
 
   private static Column literalMap(Map<String, ?> values) {
     List<Column> kv = new ArrayList<>();
-    values.forEach((k, v) -> {
-      kv.add(lit(k));
-      kv.add(lit(v));
-    });
+    values.forEach(
+        (k, v) -> {
+          kv.add(lit(k));
+          kv.add(lit(v));
+        });
     return map(kv.toArray(Column[]::new));
   }
 }

@@ -1,6 +1,5 @@
 package dev.segments.jobs.score;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
@@ -17,17 +16,16 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.segments.common.config.Settings;
+import dev.segments.common.UserError;
 import dev.segments.common.config.Workspace;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableCatalog;
+import dev.segments.common.tables.TableNames;
+import dev.segments.jobs.pipeline.StageContext;
+import dev.segments.jobs.pipeline.StageSummary;
+import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.segments.SegmentCompiler;
 import dev.segments.jobs.segments.SegmentsEvaluator;
-import dev.segments.common.tables.TableNames;
-import dev.segments.common.tables.Warehouse;
-import dev.segments.jobs.pipeline.StageContext;
-import dev.segments.jobs.pipeline.WithStageContext;
-import dev.segments.jobs.pipeline.StageSummary;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -35,7 +33,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores of one day D for every workspace (docs/scoring.md).
  *
- * <p>Reads {@code user_features} and {@code account_features} of D, {@code user_daily_activity}
- * of the longest scoring period (for frequency) and the scores of D minus each period (for
+ * <p>Reads {@code user_features} and {@code account_features} of D, {@code user_daily_activity} of
+ * the longest scoring period (for frequency) and the scores of D minus each period (for
  * score_change). Writes, one commit each, the rows of D of {@code user_scores}, {@code
  * account_scores} and {@code segment_thresholds}. A rerun of D replaces D's rows.
  */
@@ -56,17 +53,33 @@ public final class ScoreJob extends WithStageContext {
   }
 
   /** What one workspace scored, for the console. */
-  public record WorkspaceSummary(String workspace, long users, long activeUsers, Double userBenchmark,
-      long accounts, long activeAccounts, Double accountBenchmark) {}
+  public record WorkspaceSummary(
+      String workspace,
+      long users,
+      long activeUsers,
+      Double userBenchmark,
+      long accounts,
+      long activeAccounts,
+      Double accountBenchmark) {}
 
   /** Counts of what was written. */
-  public record ScoreSummary(LocalDate asOf, List<WorkspaceSummary> workspaces) implements StageSummary {
+  public record ScoreSummary(LocalDate asOf, List<WorkspaceSummary> workspaces)
+      implements StageSummary {
     @Override
     public String render() {
       StringBuilder sb = new StringBuilder();
       for (WorkspaceSummary w : workspaces) {
-        sb.append(String.format("score %s [%s]: %,d users (%,d active, benchmark %s), %,d accounts (%,d active, benchmark %s)%n",
-            asOf, w.workspace(), w.users(), w.activeUsers(), w.userBenchmark(), w.accounts(), w.activeAccounts(), w.accountBenchmark()));
+        sb.append(
+            String.format(
+                "score %s [%s]: %,d users (%,d active, benchmark %s), %,d accounts (%,d active, benchmark %s)%n",
+                asOf,
+                w.workspace(),
+                w.users(),
+                w.activeUsers(),
+                w.userBenchmark(),
+                w.accounts(),
+                w.activeAccounts(),
+                w.accountBenchmark()));
       }
       return sb.toString();
     }
@@ -74,25 +87,49 @@ public final class ScoreJob extends WithStageContext {
 
   public ScoreSummary run(LocalDate date) {
     Date day = Date.valueOf(date);
-    if (!warehouse.exists(TableNames.USER_FEATURES) || !warehouse.exists(TableNames.ACCOUNT_FEATURES)
-        || warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))).isEmpty()) {
-      throw new UserError("Cannot score " + date + ": user_features has no rows for that date (run segments features --date "
-          + date + " first, or segments run --date " + date + ")");
+    if (!warehouse.exists(TableNames.USER_FEATURES)
+        || !warehouse.exists(TableNames.ACCOUNT_FEATURES)
+        || warehouse
+            .read(TableNames.USER_FEATURES)
+            .where(col("as_of_date").equalTo(lit(day)))
+            .isEmpty()) {
+      throw new UserError(
+          "Cannot score "
+              + date
+              + ": user_features has no rows for that date (run segments features --date "
+              + date
+              + " first, or segments run --date "
+              + date
+              + ")");
     }
     // With days_since_created, which conditions of activation steps may read.
-    Dataset<Row> userFeatures = SegmentsEvaluator.withDaysSinceCreated(
-        warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.userTraits())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> accountFeatures = SegmentsEvaluator.withDaysSinceCreated(
-        warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.accountTraits())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> userFeatures =
+        SegmentsEvaluator.withDaysSinceCreated(
+                warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))),
+                date,
+                settings.userTraits())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> accountFeatures =
+        SegmentsEvaluator.withDaysSinceCreated(
+                warehouse
+                    .read(TableNames.ACCOUNT_FEATURES)
+                    .where(col("as_of_date").equalTo(lit(day))),
+                date,
+                settings.accountTraits())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     SegmentCompiler conditions = SegmentsEvaluator.compiler(date, java.util.Map.of(), settings);
-    int longestPeriod = settings.scoring().workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
-    Dataset<Row> activity = warehouse.read(TableNames.USER_DAILY_ACTIVITY)
-        .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(longestPeriod - 1L))), lit(day)))
-        .select("activity_date", "user_id", "event")
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> toRelease = new ArrayList<>(List.of(userFeatures, accountFeatures, activity));
+    int longestPeriod =
+        settings.scoring().workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
+    Dataset<Row> activity =
+        warehouse
+            .read(TableNames.USER_DAILY_ACTIVITY)
+            .where(
+                col("activity_date")
+                    .between(lit(Date.valueOf(date.minusDays(longestPeriod - 1L))), lit(day)))
+            .select("activity_date", "user_id", "event")
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> toRelease =
+        new ArrayList<>(List.of(userFeatures, accountFeatures, activity));
     try {
       Dataset<Row> users = null;
       Dataset<Row> accounts = null;
@@ -100,14 +137,26 @@ public final class ScoreJob extends WithStageContext {
       List<WorkspaceSummary> summaries = new ArrayList<>();
       for (Workspace ws : settings.scoring().workspaces()) {
         // The population: a user condition of the segment language, evaluated as a segment is.
-        Dataset<Row> population = ws.population().isEmpty()
-            ? userFeatures
-            : userFeatures.join(new SegmentsEvaluator(context).usersMatching(date, ws.population().get(), userFeatures),
-                "user_id", "left_semi");
-        WorkspaceScorer scorer = new WorkspaceScorer(ws, date, population, conditions, userFeatures, accountFeatures, activity,
-            previousScores(TableNames.USER_SCORES, "user_id", ws, date),
-            previousScores(TableNames.ACCOUNT_SCORES, "account_id", ws, date),
-            settings.scoring().percentileAccuracy());
+        Dataset<Row> population =
+            ws.population().isEmpty()
+                ? userFeatures
+                : userFeatures.join(
+                    new SegmentsEvaluator(context)
+                        .usersMatching(date, ws.population().get(), userFeatures),
+                    "user_id",
+                    "left_semi");
+        WorkspaceScorer scorer =
+            new WorkspaceScorer(
+                ws,
+                date,
+                population,
+                conditions,
+                userFeatures,
+                accountFeatures,
+                activity,
+                previousScores(TableNames.USER_SCORES, "user_id", ws, date),
+                previousScores(TableNames.ACCOUNT_SCORES, "account_id", ws, date),
+                settings.scoring().percentileAccuracy());
         WorkspaceScorer.Result r = scorer.score();
         toRelease.addAll(r.persisted());
         users = users == null ? r.users() : users.unionByName(r.users());
@@ -118,10 +167,11 @@ public final class ScoreJob extends WithStageContext {
       Dataset<Row> thresholdRows = spark.createDataFrame(thresholds, Thresholds.SCHEMA);
       Dataset<Row> u = users;
       Dataset<Row> a = accounts;
-      warehouse.writeConcurrently(List.of(
-          () -> warehouse.replaceDate(TableCatalog.USER_SCORES, u, date),
-          () -> warehouse.replaceDate(TableCatalog.ACCOUNT_SCORES, a, date),
-          () -> warehouse.replaceDate(TableCatalog.SEGMENT_THRESHOLDS, thresholdRows, date)));
+      warehouse.writeConcurrently(
+          List.of(
+              () -> warehouse.replaceDate(TableCatalog.USER_SCORES, u, date),
+              () -> warehouse.replaceDate(TableCatalog.ACCOUNT_SCORES, a, date),
+              () -> warehouse.replaceDate(TableCatalog.SEGMENT_THRESHOLDS, thresholdRows, date)));
       ScoreSummary summary = new ScoreSummary(date, summaries);
       return summary;
     } finally {
@@ -138,14 +188,20 @@ public final class ScoreJob extends WithStageContext {
     if (!warehouse.exists(table)) {
       return null;
     }
-    return warehouse.read(table)
-        .where(col("as_of_date").equalTo(lit(earlier)).and(col("workspace").equalTo(lit(ws.name()))))
+    return warehouse
+        .read(table)
+        .where(
+            col("as_of_date").equalTo(lit(earlier)).and(col("workspace").equalTo(lit(ws.name()))))
         .select(col(id), col("engagement_score").as("previous_score"));
   }
 
   /** Scores one workspace. */
   static final class WorkspaceScorer {
-    record Result(Dataset<Row> users, Dataset<Row> accounts, List<Row> thresholds, WorkspaceSummary summary,
+    record Result(
+        Dataset<Row> users,
+        Dataset<Row> accounts,
+        List<Row> thresholds,
+        WorkspaceSummary summary,
         List<Dataset<Row>> persisted) {}
 
     private final Workspace ws;
@@ -161,8 +217,16 @@ public final class ScoreJob extends WithStageContext {
     private final Dataset<Row> population;
     private final SegmentCompiler conditions;
 
-    WorkspaceScorer(Workspace ws, LocalDate date, Dataset<Row> population, SegmentCompiler conditions, Dataset<Row> userFeatures,
-        Dataset<Row> accountFeatures, Dataset<Row> activity, Dataset<Row> previousUsers, Dataset<Row> previousAccounts,
+    WorkspaceScorer(
+        Workspace ws,
+        LocalDate date,
+        Dataset<Row> population,
+        SegmentCompiler conditions,
+        Dataset<Row> userFeatures,
+        Dataset<Row> accountFeatures,
+        Dataset<Row> activity,
+        Dataset<Row> previousUsers,
+        Dataset<Row> previousAccounts,
         int accuracy) {
       this.ws = ws;
       this.population = population;
@@ -182,82 +246,130 @@ public final class ScoreJob extends WithStageContext {
       // Users in the population, with the parts of their score.
       List<Column> userSteps = ScoreColumns.stepsDone(ws.userSteps(), conditions, Entity.USER);
       Column scored = sc.scoredEvents(sc.periodCounts());
-      List<Column> parts = new ArrayList<>(List.of(
-          col("user_id"), col("account_id"),
-          sc.rawScore(sc.periodCounts()).as("raw_score"),
-          scored.as("scored_events"),
-          sc.scoredEvents(col("event_counts_all_time")).as("scored_events_all_time"),
-          sc.featuresUsed(scored).as("features_used")));
+      List<Column> parts =
+          new ArrayList<>(
+              List.of(
+                  col("user_id"),
+                  col("account_id"),
+                  sc.rawScore(sc.periodCounts()).as("raw_score"),
+                  scored.as("scored_events"),
+                  sc.scoredEvents(col("event_counts_all_time")).as("scored_events_all_time"),
+                  sc.featuresUsed(scored).as("features_used")));
       parts.addAll(ScoreColumns.activation(ws.userSteps(), userSteps));
       Dataset<Row> periodActivity = scoredActivity();
-      Dataset<Row> userBase = population.select(parts.toArray(Column[]::new))
-          .join(periodActivity.groupBy("user_id").agg(count_distinct(col("activity_date")).as("frequency")), "user_id", "left")
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> userBase =
+          population
+              .select(parts.toArray(Column[]::new))
+              .join(
+                  periodActivity
+                      .groupBy("user_id")
+                      .agg(count_distinct(col("activity_date")).as("frequency")),
+                  "user_id",
+                  "left")
+              .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(userBase);
       Double userBenchmark = benchmark(userBase);
-      Dataset<Row> users = withScore(userBase, userBenchmark, previousUsers, "user_id")
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> users =
+          withScore(userBase, userBenchmark, previousUsers, "user_id")
+              .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(users);
 
       // Accounts: their users' parts summed up, their own activation steps on account_features.
-      Dataset<Row> byAccount = users.where(col("account_id").isNotNull())
-          .groupBy("account_id")
-          .agg(
-              sum(col("raw_score")).as("raw_score"),
-              round(avg(when(col("active"), col("engagement_score"))), 1).as("avg_user_score"),
-              sum(when(col("active"), lit(1L)).otherwise(lit(0L))).as("active_users"),
-              sum(when(col("activated"), lit(1L)).otherwise(lit(0L))).as("activated_users"),
-              array_distinct(flatten(collect_list(col("scored_events")))).as("scored_events"),
-              array_distinct(flatten(collect_list(col("scored_events_all_time")))).as("scored_events_all_time"),
-              array_distinct(flatten(collect_list(col("features_used")))).as("features_used"));
-      Dataset<Row> accountFrequency = periodActivity
-          .join(population.select(col("user_id"), col("account_id")), "user_id")
-          .where(col("account_id").isNotNull())
-          .groupBy("account_id")
-          .agg(count_distinct(col("activity_date")).as("frequency"));
-      List<Column> accountSteps = ScoreColumns.stepsDone(ws.accountSteps(), conditions, Entity.ACCOUNT);
+      Dataset<Row> byAccount =
+          users
+              .where(col("account_id").isNotNull())
+              .groupBy("account_id")
+              .agg(
+                  sum(col("raw_score")).as("raw_score"),
+                  round(avg(when(col("active"), col("engagement_score"))), 1).as("avg_user_score"),
+                  sum(when(col("active"), lit(1L)).otherwise(lit(0L))).as("active_users"),
+                  sum(when(col("activated"), lit(1L)).otherwise(lit(0L))).as("activated_users"),
+                  array_distinct(flatten(collect_list(col("scored_events")))).as("scored_events"),
+                  array_distinct(flatten(collect_list(col("scored_events_all_time"))))
+                      .as("scored_events_all_time"),
+                  array_distinct(flatten(collect_list(col("features_used")))).as("features_used"));
+      Dataset<Row> accountFrequency =
+          periodActivity
+              .join(population.select(col("user_id"), col("account_id")), "user_id")
+              .where(col("account_id").isNotNull())
+              .groupBy("account_id")
+              .agg(count_distinct(col("activity_date")).as("frequency"));
+      List<Column> accountSteps =
+          ScoreColumns.stepsDone(ws.accountSteps(), conditions, Entity.ACCOUNT);
       List<Column> accountParts = new ArrayList<>(List.of(col("account_id"), col("total_users")));
       accountParts.addAll(ScoreColumns.activation(ws.accountSteps(), accountSteps));
       long scoredEventTypes = scoredEventTypes();
-      Dataset<Row> accountBase = accountFeatures.select(accountParts.toArray(Column[]::new))
-          .join(byAccount, "account_id", ws.population().isPresent() ? "inner" : "left")
-          .join(accountFrequency, "account_id", "left")
-          .select(
-              col("account_id"),
-              coalesce(col("raw_score"), lit(0.0)).as("raw_score"),
-              col("frequency"),
-              ScoreColumns.share(size(coalesce(col("features_used"), ScoreColumns.emptyStrings())), sc.featureCount()).as("breadth_value"),
-              col("activation_progress"), col("activation_steps_done"), col("activated"),
-              col("avg_user_score"),
-              col("total_users"),
-              coalesce(col("active_users"), lit(0L)).as("active_users"),
-              when(col("total_users").gt(0),
-                  round(coalesce(col("active_users"), lit(0L)).multiply(100.0).divide(col("total_users")), 1)).as("active_user_pct"),
-              coalesce(col("activated_users"), lit(0L)).as("activated_users"),
-              ScoreColumns.share(size(coalesce(col("scored_events"), ScoreColumns.emptyStrings())), scoredEventTypes).as("adoption"),
-              ScoreColumns.share(size(coalesce(col("scored_events_all_time"), ScoreColumns.emptyStrings())), scoredEventTypes).as("adoption_all_time"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> accountBase =
+          accountFeatures
+              .select(accountParts.toArray(Column[]::new))
+              .join(byAccount, "account_id", ws.population().isPresent() ? "inner" : "left")
+              .join(accountFrequency, "account_id", "left")
+              .select(
+                  col("account_id"),
+                  coalesce(col("raw_score"), lit(0.0)).as("raw_score"),
+                  col("frequency"),
+                  ScoreColumns.share(
+                          size(coalesce(col("features_used"), ScoreColumns.emptyStrings())),
+                          sc.featureCount())
+                      .as("breadth_value"),
+                  col("activation_progress"),
+                  col("activation_steps_done"),
+                  col("activated"),
+                  col("avg_user_score"),
+                  col("total_users"),
+                  coalesce(col("active_users"), lit(0L)).as("active_users"),
+                  when(
+                          col("total_users").gt(0),
+                          round(
+                              coalesce(col("active_users"), lit(0L))
+                                  .multiply(100.0)
+                                  .divide(col("total_users")),
+                              1))
+                      .as("active_user_pct"),
+                  coalesce(col("activated_users"), lit(0L)).as("activated_users"),
+                  ScoreColumns.share(
+                          size(coalesce(col("scored_events"), ScoreColumns.emptyStrings())),
+                          scoredEventTypes)
+                      .as("adoption"),
+                  ScoreColumns.share(
+                          size(
+                              coalesce(col("scored_events_all_time"), ScoreColumns.emptyStrings())),
+                          scoredEventTypes)
+                      .as("adoption_all_time"))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(accountBase);
       Double accountBenchmark = benchmark(accountBase);
-      Dataset<Row> accounts = withScore(accountBase, accountBenchmark, previousAccounts, "account_id")
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> accounts =
+          withScore(accountBase, accountBenchmark, previousAccounts, "account_id")
+              .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(accounts);
 
       Dataset<Row> userOut = users.select(columnsOf("user_id", true).toArray(Column[]::new));
-      Dataset<Row> accountOut = accounts.select(columnsOf("account_id", false).toArray(Column[]::new));
+      Dataset<Row> accountOut =
+          accounts.select(columnsOf("account_id", false).toArray(Column[]::new));
       List<Row> thresholds = new ArrayList<>();
       Thresholds.Stats userStats = Thresholds.stats(userOut, Thresholds.USER_METRICS, accuracy);
-      Thresholds.Stats accountStats = Thresholds.stats(accountOut, Thresholds.ACCOUNT_METRICS, accuracy);
+      Thresholds.Stats accountStats =
+          Thresholds.stats(accountOut, Thresholds.ACCOUNT_METRICS, accuracy);
       thresholds.addAll(Thresholds.rows(date, ws, "user", userStats, userBenchmark));
       thresholds.addAll(Thresholds.rows(date, ws, "account", accountStats, accountBenchmark));
-      WorkspaceSummary summary = new WorkspaceSummary(ws.name(), userStats.entities(), userStats.active(), userBenchmark,
-          accountStats.entities(), accountStats.active(), accountBenchmark);
+      WorkspaceSummary summary =
+          new WorkspaceSummary(
+              ws.name(),
+              userStats.entities(),
+              userStats.active(),
+              userBenchmark,
+              accountStats.entities(),
+              accountStats.active(),
+              accountBenchmark);
       return new Result(userOut, accountOut, thresholds, summary, persisted);
     }
 
     /** Rollup rows of scored events in the period: (activity_date, user_id, event). */
     private Dataset<Row> scoredActivity() {
-      Dataset<Row> inPeriod = activity.where(col("activity_date").geq(lit(Date.valueOf(date.minusDays(ws.periodDays() - 1L)))));
+      Dataset<Row> inPeriod =
+          activity.where(
+              col("activity_date").geq(lit(Date.valueOf(date.minusDays(ws.periodDays() - 1L)))));
       if (ws.scoresEveryEvent()) {
         return inPeriod;
       }
@@ -270,24 +382,30 @@ public final class ScoreJob extends WithStageContext {
         return ws.eventMultipliers().size();
       }
       // Every event scores: the event types anyone has done up to the date.
-      return userFeatures.select(explode(map_keys(col("event_counts_all_time")))).distinct().count();
+      return userFeatures
+          .select(explode(map_keys(col("event_counts_all_time"))))
+          .distinct()
+          .count();
     }
 
     /** p90 of the positive raw scores, null when there are none. */
     private Double benchmark(Dataset<Row> base) {
-      Row row = base.where(col("raw_score").gt(0))
-          .agg(percentile_approx(col("raw_score"), lit(0.9), lit(accuracy)))
-          .first();
+      Row row =
+          base.where(col("raw_score").gt(0))
+              .agg(percentile_approx(col("raw_score"), lit(0.9), lit(accuracy)))
+              .first();
       return row.isNullAt(0) ? null : row.getDouble(0);
     }
 
-    private Dataset<Row> withScore(Dataset<Row> base, Double benchmark, Dataset<Row> previous, String id) {
-      Dataset<Row> scored = base
-          .withColumn("engagement_score", sc.engagement(col("raw_score"), benchmark))
-          .withColumn("active", col("raw_score").gt(0));
-      scored = previous == null
-          ? scored.withColumn("previous_score", lit(null).cast("int"))
-          : scored.join(previous, id, "left");
+    private Dataset<Row> withScore(
+        Dataset<Row> base, Double benchmark, Dataset<Row> previous, String id) {
+      Dataset<Row> scored =
+          base.withColumn("engagement_score", sc.engagement(col("raw_score"), benchmark))
+              .withColumn("active", col("raw_score").gt(0));
+      scored =
+          previous == null
+              ? scored.withColumn("previous_score", lit(null).cast("int"))
+              : scored.join(previous, id, "left");
       Column change = col("engagement_score").minus(col("previous_score"));
       return scored.withColumn("score_change", change).withColumn("trend", sc.trend(change));
     }
@@ -303,14 +421,30 @@ public final class ScoreJob extends WithStageContext {
       c.add(col("raw_score"));
       c.add(col("engagement_score"));
       c.add(coalesce(col("frequency"), lit(0L)).cast("int").as("frequency"));
-      c.add(user
-          ? ScoreColumns.share(size(col("features_used")), sc.featureCount()).as("breadth")
-          : col("breadth_value").as("breadth"));
-      List<String> rest = new ArrayList<>(List.of("active", "activation_progress", "activation_steps_done", "activated",
-          "previous_score", "score_change", "trend"));
+      c.add(
+          user
+              ? ScoreColumns.share(size(col("features_used")), sc.featureCount()).as("breadth")
+              : col("breadth_value").as("breadth"));
+      List<String> rest =
+          new ArrayList<>(
+              List.of(
+                  "active",
+                  "activation_progress",
+                  "activation_steps_done",
+                  "activated",
+                  "previous_score",
+                  "score_change",
+                  "trend"));
       if (!user) {
-        rest.addAll(List.of("avg_user_score", "total_users", "active_users", "active_user_pct", "activated_users",
-            "adoption", "adoption_all_time"));
+        rest.addAll(
+            List.of(
+                "avg_user_score",
+                "total_users",
+                "active_users",
+                "active_user_pct",
+                "activated_users",
+                "adoption",
+                "adoption_all_time"));
       }
       rest.forEach(name -> c.add(col(name)));
       return c;

@@ -1,6 +1,5 @@
 package dev.segments.jobs.segments;
 
-import dev.segments.common.UserError;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
@@ -17,38 +16,35 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import dev.segments.common.UserError;
 import dev.segments.common.config.Settings;
 import dev.segments.common.config.TraitColumn;
 import dev.segments.common.config.TraitType;
 import dev.segments.common.segments.Cond;
+import dev.segments.common.segments.ReferenceGraph;
 import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableNames;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
 import dev.segments.jobs.pipeline.WithStageContext;
-import dev.segments.common.segments.ReferenceGraph;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Evaluates every segment for one day: all user segments in one pass over the day's user base,
- * then all account segments over the account base; event conditions of all segments in one
- * aggregation per source (totals for ever, the daily rollup for windows, events for property
- * filters); references in dependency order; memberships as an array of segment ids per entity
- * (never one boolean column per segment).
+ * Evaluates every segment for one day: all user segments in one pass over the day's user base, then
+ * all account segments over the account base; event conditions of all segments in one aggregation
+ * per source (totals for ever, the daily rollup for windows, events for property filters);
+ * references in dependency order; memberships as an array of segment ids per entity (never one
+ * boolean column per segment).
  */
 public final class SegmentsEvaluator extends WithStageContext {
 
@@ -66,46 +62,88 @@ public final class SegmentsEvaluator extends WithStageContext {
     Date day = Date.valueOf(date);
     requireScores(date);
     SegmentCompiler compiler = compiler(date, bands(date), settings);
-    List<SegmentDefinition> users = segments.stream().filter(s -> s.entity() == Entity.USER).toList();
-    List<SegmentDefinition> accounts = segments.stream().filter(s -> s.entity() == Entity.ACCOUNT).toList();
+    List<SegmentDefinition> users =
+        segments.stream().filter(s -> s.entity() == Entity.USER).toList();
+    List<SegmentDefinition> accounts =
+        segments.stream().filter(s -> s.entity() == Entity.ACCOUNT).toList();
     users.forEach(s -> compiler.register(s.where(), Entity.USER, s.workspace()));
     accounts.forEach(s -> compiler.register(s.where(), Entity.ACCOUNT, s.workspace()));
 
-    Dataset<Row> userFeatures = withDaysSinceCreated(
-        warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.userTraits());
-    Dataset<Row> accountFeatures = withDaysSinceCreated(
-        warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))), date, settings.accountTraits());
-    Dataset<Row> accountBase = withScores(accountFeatures, TableNames.ACCOUNT_SCORES, "account_id", day);
-    accountBase = withEvents(accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
+    Dataset<Row> userFeatures =
+        withDaysSinceCreated(
+            warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))),
+            date,
+            settings.userTraits());
+    Dataset<Row> accountFeatures =
+        withDaysSinceCreated(
+            warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))),
+            date,
+            settings.accountTraits());
+    Dataset<Row> accountBase =
+        withScores(accountFeatures, TableNames.ACCOUNT_SCORES, "account_id", day);
+    accountBase =
+        withEvents(
+            accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
 
     Dataset<Row> userBase = withScores(userFeatures, TableNames.USER_SCORES, "user_id", day);
     if (segments.stream().anyMatch(d -> Cond.readsAccountFields(d.where()))) {
-      Dataset<Row> prefixed = accountBase.select(java.util.Arrays.stream(accountBase.columns())
-          .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
-      userBase = userBase.join(prefixed, userBase.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
+      Dataset<Row> prefixed =
+          accountBase.select(
+              java.util.Arrays.stream(accountBase.columns())
+                  .map(c -> col(c).as("account__" + c))
+                  .toArray(Column[]::new));
+      userBase =
+          userBase.join(
+              prefixed,
+              userBase.col("account_id").equalTo(prefixed.col("account__account_id")),
+              "left");
     }
-    userBase = withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
-    userBase = evaluate(userBase, users, Entity.USER, compiler).persist(StorageLevel.MEMORY_AND_DISK());
+    userBase =
+        withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
+    userBase =
+        evaluate(userBase, users, Entity.USER, compiler).persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(userBase);
 
     if (!compiler.aggregates.isEmpty()) {
       List<Column> aggs = new ArrayList<>();
       aggs.add(count(lit(1)).as("ua_total"));
-      compiler.aggregates.forEach((u, name) ->
-          aggs.add(sum(when(compiler.compile(u.users(), Entity.USER, compiler.aggregateWorkspaces.get(u)), lit(1L)).otherwise(lit(0L))).as(name)));
-      Dataset<Row> byAccount = userBase.where(col("account_id").isNotNull()).groupBy(col("account_id").as("ua_account_id"))
-          .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-      accountBase = accountBase.join(byAccount, accountBase.col("account_id").equalTo(byAccount.col("ua_account_id")), "left");
+      compiler.aggregates.forEach(
+          (u, name) ->
+              aggs.add(
+                  sum(when(
+                              compiler.compile(
+                                  u.users(), Entity.USER, compiler.aggregateWorkspaces.get(u)),
+                              lit(1L))
+                          .otherwise(lit(0L)))
+                      .as(name)));
+      Dataset<Row> byAccount =
+          userBase
+              .where(col("account_id").isNotNull())
+              .groupBy(col("account_id").as("ua_account_id"))
+              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+      accountBase =
+          accountBase.join(
+              byAccount,
+              accountBase.col("account_id").equalTo(byAccount.col("ua_account_id")),
+              "left");
     }
     Dataset<Row> accountMembers = evaluate(accountBase, accounts, Entity.ACCOUNT, compiler);
-    Dataset<Row> userLong = userBase.select(lit("user").as("entity"), col("user_id").as("entity_id"), explode(col("__m")).as("segment_id"));
-    Dataset<Row> accountLong = accountMembers.select(lit("account").as("entity"), col("account_id").as("entity_id"), explode(col("__m")).as("segment_id"));
+    Dataset<Row> userLong =
+        userBase.select(
+            lit("user").as("entity"),
+            col("user_id").as("entity_id"),
+            explode(col("__m")).as("segment_id"));
+    Dataset<Row> accountLong =
+        accountMembers.select(
+            lit("account").as("entity"),
+            col("account_id").as("entity_id"),
+            explode(col("__m")).as("segment_id"));
     return userLong.unionByName(accountLong).select("segment_id", "entity", "entity_id");
   }
 
   /**
-   * Releases what {@link #members} cached (the user base, read twice: for user memberships and
-   * for the accounts' user aggregates). Call it after unpersisting anything cached on top of the
+   * Releases what {@link #members} cached (the user base, read twice: for user memberships and for
+   * the accounts' user aggregates). Call it after unpersisting anything cached on top of the
    * members.
    */
   public void release() {
@@ -115,68 +153,109 @@ public final class SegmentsEvaluator extends WithStageContext {
 
   private void requireScores(LocalDate date) {
     Date day = Date.valueOf(date);
-    if (!warehouse.exists(TableNames.USER_SCORES) || !warehouse.exists(TableNames.SEGMENT_THRESHOLDS)
-        || warehouse.read(TableNames.SEGMENT_THRESHOLDS).where(col("as_of_date").equalTo(lit(day))).isEmpty()) {
-      throw new UserError("Cannot evaluate segments for " + date + ": no scores for that date (run segments score --date "
-          + date + " first, or segments run --date " + date + ")");
+    if (!warehouse.exists(TableNames.USER_SCORES)
+        || !warehouse.exists(TableNames.SEGMENT_THRESHOLDS)
+        || warehouse
+            .read(TableNames.SEGMENT_THRESHOLDS)
+            .where(col("as_of_date").equalTo(lit(day)))
+            .isEmpty()) {
+      throw new UserError(
+          "Cannot evaluate segments for "
+              + date
+              + ": no scores for that date (run segments score --date "
+              + date
+              + " first, or segments run --date "
+              + date
+              + ")");
     }
   }
 
   /** Band bounds of the day from segment_thresholds. */
   private Map<String, SegmentCompiler.Bounds> bands(LocalDate date) {
     Map<String, SegmentCompiler.Bounds> out = new HashMap<>();
-    for (Row r : warehouse.read(TableNames.SEGMENT_THRESHOLDS)
-        .where(col("as_of_date").equalTo(lit(Date.valueOf(date))).and(col("band").isNotNull()))
-        .select("workspace", "entity", "band", "metric", "lower_bound", "upper_bound").collectAsList()) {
+    for (Row r :
+        warehouse
+            .read(TableNames.SEGMENT_THRESHOLDS)
+            .where(col("as_of_date").equalTo(lit(Date.valueOf(date))).and(col("band").isNotNull()))
+            .select("workspace", "entity", "band", "metric", "lower_bound", "upper_bound")
+            .collectAsList()) {
       Entity e = r.getAs("entity").equals("user") ? Entity.USER : Entity.ACCOUNT;
-      out.put(SegmentCompiler.bandKey(r.getAs("workspace"), e, r.getAs("band")),
-          new SegmentCompiler.Bounds(r.getAs("metric"), r.getAs("lower_bound"), r.getAs("upper_bound")));
+      out.put(
+          SegmentCompiler.bandKey(r.getAs("workspace"), e, r.getAs("band")),
+          new SegmentCompiler.Bounds(
+              r.getAs("metric"), r.getAs("lower_bound"), r.getAs("upper_bound")));
     }
     return out;
   }
 
-  /** A compiler for the date's conditions, knowing which fields are timestamps (the configured traits'). */
-  public static SegmentCompiler compiler(LocalDate date, Map<String, SegmentCompiler.Bounds> bands, Settings settings) {
+  /**
+   * A compiler for the date's conditions, knowing which fields are timestamps (the configured
+   * traits').
+   */
+  public static SegmentCompiler compiler(
+      LocalDate date, Map<String, SegmentCompiler.Bounds> bands, Settings settings) {
     SegmentCompiler compiler = new SegmentCompiler(date, bands);
     Set<String> timestampFields = new java.util.HashSet<>(Set.of("first_seen", "last_seen"));
-    settings.userTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
-    settings.accountTraits().stream().filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE).forEach(t -> timestampFields.add(t.column()));
+    settings.userTraits().stream()
+        .filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE)
+        .forEach(t -> timestampFields.add(t.column()));
+    settings.accountTraits().stream()
+        .filter(t -> t.type() == TraitType.TIMESTAMP || t.type() == TraitType.DATE)
+        .forEach(t -> timestampFields.add(t.column()));
     compiler.timestampFields = timestampFields;
     return compiler;
   }
 
   /**
-   * The ids ({@code user_id}) of the users of {@code userFeatures} (the date's rows) that satisfy
-   * a condition reading no score and no segment (a workspace's population): the same base frame
-   * and compiler as {@link #members}, without the scores.
+   * The ids ({@code user_id}) of the users of {@code userFeatures} (the date's rows) that satisfy a
+   * condition reading no score and no segment (a workspace's population): the same base frame and
+   * compiler as {@link #members}, without the scores.
    */
   public Dataset<Row> usersMatching(LocalDate date, Cond where, Dataset<Row> userFeatures) {
     SegmentCompiler compiler = compiler(date, Map.of(), settings);
     compiler.register(where, Entity.USER, "");
     Dataset<Row> base = withDaysSinceCreated(userFeatures, date, settings.userTraits());
     if (Cond.readsAccountFields(where)) {
-      Dataset<Row> accounts = withDaysSinceCreated(
-          warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(Date.valueOf(date)))), date,
-          settings.accountTraits());
-      Dataset<Row> prefixed = accounts.select(java.util.Arrays.stream(accounts.columns())
-          .map(c -> col(c).as("account__" + c)).toArray(Column[]::new));
-      base = base.join(prefixed, base.col("account_id").equalTo(prefixed.col("account__account_id")), "left");
+      Dataset<Row> accounts =
+          withDaysSinceCreated(
+              warehouse
+                  .read(TableNames.ACCOUNT_FEATURES)
+                  .where(col("as_of_date").equalTo(lit(Date.valueOf(date)))),
+              date,
+              settings.accountTraits());
+      Dataset<Row> prefixed =
+          accounts.select(
+              java.util.Arrays.stream(accounts.columns())
+                  .map(c -> col(c).as("account__" + c))
+                  .toArray(Column[]::new));
+      base =
+          base.join(
+              prefixed,
+              base.col("account_id").equalTo(prefixed.col("account__account_id")),
+              "left");
     }
     base = withEvents(base, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
     return base.where(compiler.compile(where, Entity.USER, "")).select("user_id");
   }
 
   /** days_since_created: from the created_at trait when set, else first seen. */
-  public static Dataset<Row> withDaysSinceCreated(Dataset<Row> features, LocalDate date, List<TraitColumn> traits) {
+  public static Dataset<Row> withDaysSinceCreated(
+      Dataset<Row> features, LocalDate date, List<TraitColumn> traits) {
     boolean hasCreated = traits.stream().anyMatch(t -> t.column().equals("created_at"));
-    Column created = hasCreated ? coalesce(col("created_at").cast("timestamp"), col("first_seen")) : col("first_seen");
-    return features.withColumn("days_since_created", datediff(lit(Date.valueOf(date)), to_date(created)));
+    Column created =
+        hasCreated
+            ? coalesce(col("created_at").cast("timestamp"), col("first_seen"))
+            : col("first_seen");
+    return features.withColumn(
+        "days_since_created", datediff(lit(Date.valueOf(date)), to_date(created)));
   }
 
   /** Joins every workspace's score columns as {@code <workspace>__<column>}. */
   private Dataset<Row> withScores(Dataset<Row> base, String table, String id, Date day) {
     Dataset<Row> scores = warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
-    Set<String> skip = new java.util.HashSet<>(List.of("as_of_date", "workspace", id, "account_id", "total_users"));
+    Set<String> skip =
+        new java.util.HashSet<>(
+            List.of("as_of_date", "workspace", id, "account_id", "total_users"));
     for (String ws : settings.scoring().workspaces().stream().map(w -> w.name()).toList()) {
       Dataset<Row> one = scores.where(col("workspace").equalTo(ws));
       List<Column> cols = new ArrayList<>();
@@ -187,23 +266,30 @@ public final class SegmentsEvaluator extends WithStageContext {
         }
       }
       Dataset<Row> renamed = one.select(cols.toArray(Column[]::new));
-      base = base.join(renamed, base.col(id).equalTo(renamed.col("__score_id")), "left").drop("__score_id");
+      base =
+          base.join(renamed, base.col(id).equalTo(renamed.col("__score_id")), "left")
+              .drop("__score_id");
     }
     return base;
   }
 
   /**
-   * Adds one column per event aggregate: counts over windows from the daily rollup, ever from
-   * the totals snapshot, filtered counts from events, first / last timestamps from the totals.
+   * Adds one column per event aggregate: counts over windows from the daily rollup, ever from the
+   * totals snapshot, filtered counts from events, first / last timestamps from the totals.
    * Accounts: their users' (as of the date) events.
    */
-  private Dataset<Row> withEvents(Dataset<Row> base, String id, Map<Cond.Event, String> events, LocalDate date,
+  private Dataset<Row> withEvents(
+      Dataset<Row> base,
+      String id,
+      Map<Cond.Event, String> events,
+      LocalDate date,
       Dataset<Row> userFeatures) {
     if (events.isEmpty()) {
       return base;
     }
     Date day = Date.valueOf(date);
-    Dataset<Row> userAccount = userFeatures.select(col("user_id").as("__u"), col("account_id").as("__a"));
+    Dataset<Row> userAccount =
+        userFeatures.select(col("user_id").as("__u"), col("account_id").as("__a"));
     List<Column> rollupAggs = new ArrayList<>();
     List<Column> totalsAggs = new ArrayList<>();
     List<Column> eventAggs = new ArrayList<>();
@@ -213,20 +299,26 @@ public final class SegmentsEvaluator extends WithStageContext {
       Cond.Event ev = e.getKey();
       Column isEvent = col("event").equalTo(lit(ev.event()));
       if (ev.occurrence().isPresent()) {
-        totalsAggs.add(ev.occurrence().get().first()
-            ? min(when(isEvent, col("first_ts"))).as(e.getValue())
-            : max(when(isEvent, col("last_ts"))).as(e.getValue()));
+        totalsAggs.add(
+            ev.occurrence().get().first()
+                ? min(when(isEvent, col("first_ts"))).as(e.getValue())
+                : max(when(isEvent, col("last_ts"))).as(e.getValue()));
       } else if (ev.withinDays().isEmpty()) {
         totalsAggs.add(sum(when(isEvent, col("event_count"))).as(e.getValue()));
       } else if (ev.where().isEmpty()) {
         int n = ev.withinDays().get();
         longest = Math.max(longest, n);
-        rollupAggs.add(sum(when(isEvent.and(col("activity_date").geq(lit(Date.valueOf(date.minusDays(n - 1L))))), col("event_count")))
-            .as(e.getValue()));
+        rollupAggs.add(
+            sum(when(
+                    isEvent.and(
+                        col("activity_date").geq(lit(Date.valueOf(date.minusDays(n - 1L))))),
+                    col("event_count")))
+                .as(e.getValue()));
       } else {
         int n = ev.withinDays().get();
         longestFiltered = Math.max(longestFiltered, n);
-        Column match = isEvent.and(col("event_date").geq(lit(Date.valueOf(date.minusDays(n - 1L)))));
+        Column match =
+            isEvent.and(col("event_date").geq(lit(Date.valueOf(date.minusDays(n - 1L)))));
         for (Cond.PropertyFilter f : ev.where()) {
           match = match.and(propertyFilter(f));
         }
@@ -234,47 +326,74 @@ public final class SegmentsEvaluator extends WithStageContext {
       }
     }
     if (!rollupAggs.isEmpty()) {
-      Dataset<Row> rollup = warehouse.read(TableNames.USER_DAILY_ACTIVITY)
-          .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(longest - 1L))), lit(day)));
+      Dataset<Row> rollup =
+          warehouse
+              .read(TableNames.USER_DAILY_ACTIVITY)
+              .where(
+                  col("activity_date")
+                      .between(lit(Date.valueOf(date.minusDays(longest - 1L))), lit(day)));
       base = joinAggregates(base, id, rollup, rollupAggs, userAccount);
     }
     if (!totalsAggs.isEmpty()) {
-      Dataset<Row> totals = warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
+      Dataset<Row> totals =
+          warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
       base = joinAggregates(base, id, totals, totalsAggs, userAccount);
     }
     if (!eventAggs.isEmpty()) {
-      Dataset<Row> ev = warehouse.read(TableNames.EVENTS)
-          .where(col("type").equalTo("track"))
-          .where(col("event_date").between(lit(Date.valueOf(date.minusDays(longestFiltered - 1L))), lit(day)))
-          .where(col("ingest_date").leq(lit(day)));
+      Dataset<Row> ev =
+          warehouse
+              .read(TableNames.EVENTS)
+              .where(col("type").equalTo("track"))
+              .where(
+                  col("event_date")
+                      .between(lit(Date.valueOf(date.minusDays(longestFiltered - 1L))), lit(day)))
+              .where(col("ingest_date").leq(lit(day)));
       base = joinAggregates(base, id, ev, eventAggs, userAccount);
     }
     return base;
   }
 
   private static Column propertyFilter(Cond.PropertyFilter f) {
-    return SegmentCompiler.compare(f.op(), element_at(col("properties"), lit(f.property())), f.values());
+    return SegmentCompiler.compare(
+        f.op(), element_at(col("properties"), lit(f.property())), f.values());
   }
 
-  private static Dataset<Row> joinAggregates(Dataset<Row> base, String id, Dataset<Row> rows, List<Column> aggs,
+  private static Dataset<Row> joinAggregates(
+      Dataset<Row> base,
+      String id,
+      Dataset<Row> rows,
+      List<Column> aggs,
       Dataset<Row> userAccount) {
     Dataset<Row> keyed;
     if (id.equals("user_id")) {
       keyed = rows.withColumn("__k", col("user_id"));
     } else {
-      keyed = rows.join(userAccount, rows.col("user_id").equalTo(userAccount.col("__u"))).withColumn("__k", col("__a"));
+      keyed =
+          rows.join(userAccount, rows.col("user_id").equalTo(userAccount.col("__u")))
+              .withColumn("__k", col("__a"));
     }
-    Dataset<Row> agg = keyed.where(col("__k").isNotNull()).groupBy("__k").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> agg =
+        keyed
+            .where(col("__k").isNotNull())
+            .groupBy("__k")
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     return base.join(agg, base.col(id).equalTo(agg.col("__k")), "left").drop("__k");
   }
 
-  /** Adds {@code __m}: the ids of the segments each row belongs to, level by level of references. */
-  private static Dataset<Row> evaluate(Dataset<Row> base, List<SegmentDefinition> segments, Entity entity, SegmentCompiler compiler) {
+  /**
+   * Adds {@code __m}: the ids of the segments each row belongs to, level by level of references.
+   */
+  private static Dataset<Row> evaluate(
+      Dataset<Row> base,
+      List<SegmentDefinition> segments,
+      Entity entity,
+      SegmentCompiler compiler) {
     Dataset<Row> out = base.withColumn("__m", array().cast("array<string>"));
     for (List<SegmentDefinition> level : ReferenceGraph.of(segments).levels(segments)) {
-      Column[] ids = level.stream()
-          .map(s -> when(compiler.compile(s.where(), entity, s.workspace()), lit(s.id())))
-          .toArray(Column[]::new);
+      Column[] ids =
+          level.stream()
+              .map(s -> when(compiler.compile(s.where(), entity, s.workspace()), lit(s.id())))
+              .toArray(Column[]::new);
       out = out.withColumn("__m", concat(col("__m"), array_compact(array(ids))));
     }
     return out;

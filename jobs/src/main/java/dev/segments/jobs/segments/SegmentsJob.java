@@ -13,10 +13,9 @@ import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentLoader;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
-import dev.segments.common.tables.Warehouse;
 import dev.segments.jobs.pipeline.StageContext;
-import dev.segments.jobs.pipeline.WithStageContext;
 import dev.segments.jobs.pipeline.StageSummary;
+import dev.segments.jobs.pipeline.WithStageContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,7 +31,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -48,30 +46,33 @@ import org.slf4j.LoggerFactory;
 public final class SegmentsJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
 
-  static final StructType DEFINITIONS_SCHEMA = new StructType()
-      .add("segment_id", DataTypes.StringType, false)
-      .add("name", DataTypes.StringType, true)
-      .add("description", DataTypes.StringType, true)
-      .add("entity", DataTypes.StringType, false)
-      .add("kind", DataTypes.StringType, false)
-      .add("workspace", DataTypes.StringType, true)
-      .add("definition", DataTypes.StringType, false)
-      .add("hash", DataTypes.StringType, false)
-      .add("source", DataTypes.StringType, true)
-      .add("first_defined", DataTypes.DateType, false)
-      .add("last_changed", DataTypes.DateType, false)
-      .add("active", DataTypes.BooleanType, false);
+  static final StructType DEFINITIONS_SCHEMA =
+      new StructType()
+          .add("segment_id", DataTypes.StringType, false)
+          .add("name", DataTypes.StringType, true)
+          .add("description", DataTypes.StringType, true)
+          .add("entity", DataTypes.StringType, false)
+          .add("kind", DataTypes.StringType, false)
+          .add("workspace", DataTypes.StringType, true)
+          .add("definition", DataTypes.StringType, false)
+          .add("hash", DataTypes.StringType, false)
+          .add("source", DataTypes.StringType, true)
+          .add("first_defined", DataTypes.DateType, false)
+          .add("last_changed", DataTypes.DateType, false)
+          .add("active", DataTypes.BooleanType, false);
 
   public SegmentsJob(StageContext context) {
     super(context);
   }
 
   /** Sizes of the day, for the console. */
-  public record SegmentsSummary(LocalDate asOf, int segments, long memberships, long entered, long exited)
+  public record SegmentsSummary(
+      LocalDate asOf, int segments, long memberships, long entered, long exited)
       implements StageSummary {
     @Override
     public String render() {
-      return String.format("segments %s: %d segments, %,d memberships, %,d entered, %,d exited%n",
+      return String.format(
+          "segments %s: %d segments, %,d memberships, %,d entered, %,d exited%n",
           asOf, segments, memberships, entered, exited);
     }
   }
@@ -95,60 +96,112 @@ public final class SegmentsJob extends WithStageContext {
     try {
       long memberships = members.count();
       // The compute of every segment, before any write (scripts/bench.sh reads these lines).
-      LOG.info("segments {}: {} segments' memberships computed in {} ms", date, defs.size(), (System.nanoTime() - began) / 1_000_000);
+      LOG.info(
+          "segments {}: {} segments' memberships computed in {} ms",
+          date,
+          defs.size(),
+          (System.nanoTime() - began) / 1_000_000);
       List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
-      Dataset<Row> defined = spark.createDataFrame(ids, new StructType()
-          .add("segment_id", DataTypes.StringType, false).add("entity", DataTypes.StringType, false));
+      Dataset<Row> defined =
+          spark.createDataFrame(
+              ids,
+              new StructType()
+                  .add("segment_id", DataTypes.StringType, false)
+                  .add("entity", DataTypes.StringType, false));
 
       Optional<LocalDate> previousDate = previousRunDate(date);
-      Dataset<Row> previous = previousDate.isEmpty()
-          ? members.limit(0)
-          : warehouse.read(TableNames.SEGMENT_MEMBERS)
-              .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
-              .select("segment_id", "entity", "entity_id")
-              .join(defined.select("segment_id"), "segment_id");
+      Dataset<Row> previous =
+          previousDate.isEmpty()
+              ? members.limit(0)
+              : warehouse
+                  .read(TableNames.SEGMENT_MEMBERS)
+                  .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
+                  .select("segment_id", "entity", "entity_id")
+                  .join(defined.select("segment_id"), "segment_id");
       Dataset<Row> today = members.withColumn("__today", lit(true));
       Dataset<Row> before = previous.withColumn("__before", lit(true));
-      Dataset<Row> changes = today.join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
-          .where(col("__today").isNull().or(col("__before").isNull()))
-          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id"),
-              when(col("__today").isNotNull(), lit("entered")).otherwise(lit("exited")).as("change"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> changes =
+          today
+              .join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
+              .where(col("__today").isNull().or(col("__before").isNull()))
+              .select(
+                  lit(day).as("as_of_date"),
+                  col("segment_id"),
+                  col("entity"),
+                  col("entity_id"),
+                  when(col("__today").isNotNull(), lit("entered"))
+                      .otherwise(lit("exited"))
+                      .as("change"))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> counts = members.groupBy("segment_id").agg(count(lit(1)).as("members"));
-      Dataset<Row> moves = changes.groupBy("segment_id").agg(
-          sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L))).as("entered"),
-          sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L))).as("exited"));
-      Dataset<Row> sizes = defined.join(counts, "segment_id", "left").join(moves, "segment_id", "left")
-          .select(lit(day).as("as_of_date"), col("segment_id"), col("entity"),
-              coalesce(col("members"), lit(0L)).as("members"),
-              coalesce(col("entered"), lit(0L)).as("entered"),
-              coalesce(col("exited"), lit(0L)).as("exited"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> moves =
+          changes
+              .groupBy("segment_id")
+              .agg(
+                  sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L)))
+                      .as("entered"),
+                  sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L)))
+                      .as("exited"));
+      Dataset<Row> sizes =
+          defined
+              .join(counts, "segment_id", "left")
+              .join(moves, "segment_id", "left")
+              .select(
+                  lit(day).as("as_of_date"),
+                  col("segment_id"),
+                  col("entity"),
+                  coalesce(col("members"), lit(0L)).as("members"),
+                  coalesce(col("entered"), lit(0L)).as("entered"),
+                  coalesce(col("exited"), lit(0L)).as("exited"))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       Row totals = sizes.agg(sum("entered"), sum("exited")).first();
-      Dataset<Row> definitions = spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
+      Dataset<Row> definitions =
+          spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
 
       List<Runnable> writes = new ArrayList<>();
-      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_MEMBERS,
-          members.select(lit(day).as("as_of_date"), col("segment_id"), col("entity"), col("entity_id")), date));
+      writes.add(
+          () ->
+              warehouse.replaceDate(
+                  TableCatalog.SEGMENT_MEMBERS,
+                  members.select(
+                      lit(day).as("as_of_date"),
+                      col("segment_id"),
+                      col("entity"),
+                      col("entity_id")),
+                  date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
       writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
       // One table per segment, read back from segment_members (a plain partition scan: small
       // tasks, and the same rows as the long table by construction).
-      Dataset<Row> written = warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
+      Dataset<Row> written =
+          warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(day)));
       List<Runnable> perSegment = new ArrayList<>();
       for (SegmentDefinition d : defs) {
-        perSegment.add(() -> warehouse.replaceDate(TableCatalog.segment(d.id(), d.entity().idColumn()),
-            written.where(col("segment_id").equalTo(d.id()))
-                .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
-            date));
+        perSegment.add(
+            () ->
+                warehouse.replaceDate(
+                    TableCatalog.segment(d.id(), d.entity().idColumn()),
+                    written
+                        .where(col("segment_id").equalTo(d.id()))
+                        .select(col("as_of_date"), col("entity_id").as(d.entity().idColumn())),
+                    date));
       }
       long writesBegan = System.nanoTime();
       warehouse.writeConcurrently(perSegment);
-      LOG.info("segments {}: {} membership tables written in {} ms", date, perSegment.size(), (System.nanoTime() - writesBegan) / 1_000_000);
-      SegmentsSummary summary = new SegmentsSummary(date, defs.size(), memberships,
-          totals.isNullAt(0) ? 0 : totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1));
+      LOG.info(
+          "segments {}: {} membership tables written in {} ms",
+          date,
+          perSegment.size(),
+          (System.nanoTime() - writesBegan) / 1_000_000);
+      SegmentsSummary summary =
+          new SegmentsSummary(
+              date,
+              defs.size(),
+              memberships,
+              totals.isNullAt(0) ? 0 : totals.getLong(0),
+              totals.isNullAt(1) ? 0 : totals.getLong(1));
       changes.unpersist();
       sizes.unpersist();
       return summary;
@@ -164,14 +217,18 @@ public final class SegmentsJob extends WithStageContext {
     if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
       return Optional.empty();
     }
-    Row r = warehouse.read(TableNames.SEGMENT_SIZES).where(col("as_of_date").lt(lit(Date.valueOf(date))))
-        .agg(max("as_of_date")).first();
+    Row r =
+        warehouse
+            .read(TableNames.SEGMENT_SIZES)
+            .where(col("as_of_date").lt(lit(Date.valueOf(date))))
+            .agg(max("as_of_date"))
+            .first();
     return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
   }
 
   /**
-   * segment_definitions after D: current definitions (first defined and last changed carried
-   * over while the hash is the same) and earlier ones no longer configured ({@code active} false).
+   * segment_definitions after D: current definitions (first defined and last changed carried over
+   * while the hash is the same) and earlier ones no longer configured ({@code active} false).
    */
   private List<Row> definitionRows(List<SegmentDefinition> defs, LocalDate date) {
     Map<String, Row> old = new HashMap<>();
@@ -188,16 +245,32 @@ public final class SegmentsJob extends WithStageContext {
       String hash = sha256(d.definitionJson());
       Row before = old.get(d.id());
       Date first = before == null ? day : min(before.getAs("first_defined"), day);
-      Date changed = before == null ? day : hash.equals(before.getAs("hash")) ? before.getAs("last_changed") : day;
-      rows.add(RowFactory.create(d.id(), d.name(), d.description(), d.entity().key, d.kind().name().toLowerCase(),
-          d.workspace(), d.definitionJson(), hash, d.source(), first, changed, true));
+      Date changed =
+          before == null
+              ? day
+              : hash.equals(before.getAs("hash")) ? before.getAs("last_changed") : day;
+      rows.add(
+          RowFactory.create(
+              d.id(),
+              d.name(),
+              d.description(),
+              d.entity().key,
+              d.kind().name().toLowerCase(),
+              d.workspace(),
+              d.definitionJson(),
+              hash,
+              d.source(),
+              first,
+              changed,
+              true));
     }
     for (Row r : old.values()) {
       if (!current.contains(r.<String>getAs("segment_id"))) {
         // The stored row as it was, no longer active (by name: the stored column order may differ).
         Object[] v = new Object[DEFINITIONS_SCHEMA.size()];
         for (String column : DEFINITIONS_SCHEMA.fieldNames()) {
-          v[DEFINITIONS_SCHEMA.fieldIndex(column)] = column.equals("active") ? Boolean.FALSE : r.getAs(column);
+          v[DEFINITIONS_SCHEMA.fieldIndex(column)] =
+              column.equals("active") ? Boolean.FALSE : r.getAs(column);
         }
         rows.add(RowFactory.create(v));
       }
@@ -213,7 +286,9 @@ public final class SegmentsJob extends WithStageContext {
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -63,11 +63,15 @@ final class KernelTableReader {
             while (fileRows.hasNext()) {
               Row fileRow = fileRows.next();
               FileStatus file = InternalScanFileUtils.getAddFileStatus(fileRow);
-              CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
-                  .readParquetFiles(Utils.singletonCloseableIterator(file), physical, Optional.empty())
-                  .map(FileReadResult::getData);
+              CloseableIterator<ColumnarBatch> data =
+                  engine
+                      .getParquetHandler()
+                      .readParquetFiles(
+                          Utils.singletonCloseableIterator(file), physical, Optional.empty())
+                      .map(FileReadResult::getData);
               // Adds the partition columns from the log and drops deleted rows.
-              try (CloseableIterator<FilteredColumnarBatch> logical = Scan.transformPhysicalData(engine, scanState, fileRow, data)) {
+              try (CloseableIterator<FilteredColumnarBatch> logical =
+                  Scan.transformPhysicalData(engine, scanState, fileRow, data)) {
                 while (logical.hasNext()) {
                   try (CloseableIterator<Row> it = logical.next().getRows()) {
                     while (it.hasNext()) {
@@ -147,7 +151,9 @@ final class KernelTableReader {
   private static TreeMap<Object, Object> map(MapValue m, MapType type) {
     TreeMap<Object, Object> out = new TreeMap<>();
     for (int i = 0; i < m.getSize(); i++) {
-      out.put(element(m.getKeys(), i, type.getKeyType()), element(m.getValues(), i, type.getValueType()));
+      out.put(
+          element(m.getKeys(), i, type.getKeyType()),
+          element(m.getValues(), i, type.getValueType()));
     }
     return out;
   }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What BI tools and other non-Spark readers see: every output table read with the Delta kernel
- * (no Spark) gives the rows Spark reads, and with catalog.database set every table is in the
- * catalog with a table comment and a comment on every column.
+ * What BI tools and other non-Spark readers see: every output table read with the Delta kernel (no
+ * Spark) gives the rows Spark reads, and with catalog.database set every table is in the catalog
+ * with a table comment and a comment on every column.
  */
 class ReadersTest {
   static final String DB = "segments_readers_test";
@@ -36,8 +36,22 @@ class ReadersTest {
   static void run() {
     warehouse = dir.resolve("wh");
     TestRuns r = new TestRuns(dir.resolve("in"), warehouse, "-Dcatalog.database=" + DB);
-    r.ok("generate", "--output", dir.resolve("in").toString(), "--start", "2026-06-01", "--days", "2",
-        "--users", "40", "--accounts", "6", "--bad-row-rate", "0.3", "--seed", "5");
+    r.ok(
+        "generate",
+        "--output",
+        dir.resolve("in").toString(),
+        "--start",
+        "2026-06-01",
+        "--days",
+        "2",
+        "--users",
+        "40",
+        "--accounts",
+        "6",
+        "--bad-row-rate",
+        "0.3",
+        "--seed",
+        "5");
     r.ok("run", "--from", "2026-06-01", "--to", "2026-06-02");
   }
 
@@ -45,7 +59,8 @@ class ReadersTest {
   void kernelReadsEveryTableAsSparkDoes() {
     // Only the -Pspark-4.0 build lacks it: the kernel (4.4) reads with Parquet >= 1.16, and Spark
     // 4.0.1 puts Parquet 1.15.2 on the classpath (kernel 4.0's API differs). Reported as skipped.
-    Assumptions.assumeTrue(parquetHasGeometry(),
+    Assumptions.assumeTrue(
+        parquetHasGeometry(),
         "Delta kernel reader check needs Parquet >= 1.16 on the classpath (Spark 4.0 has 1.15)");
     List<String> tables = WarehouseComparison.tables(warehouse);
     assertTrue(tables.containsAll(TableNames.ALL), "every output table written: " + tables);
@@ -80,10 +95,13 @@ class ReadersTest {
       String description = spark.catalog().getTable(DB, table).description();
       assertTrue(description != null && !description.isBlank(), table + " has a table comment");
       for (Column c : spark.catalog().listColumns(DB, table).collectAsList()) {
-        assertTrue(c.description() != null && !c.description().isBlank(), table + "." + c.name() + " has a comment");
+        assertTrue(
+            c.description() != null && !c.description().isBlank(),
+            table + "." + c.name() + " has a comment");
       }
     }
-    // A few, word for word from the table catalog (markdown removed; docs/tables.md is its rendering).
+    // A few, word for word from the table catalog (markdown removed; docs/tables.md is its
+    // rendering).
     Map<String, String> columns = new HashMap<>();
     for (Column c : spark.catalog().listColumns(DB, "events").collectAsList()) {
       columns.put(c.name(), c.description());
@@ -96,15 +114,22 @@ class ReadersTest {
     }
     assertEquals("days with at least one track event in the window", columns.get("active_days_7d"));
     assertEquals("configured user traits (trait role)", columns.get("role"));
-    assertEquals("Every membership of every segment in one long table, per as_of_date.",
+    assertEquals(
+        "Every membership of every segment in one long table, per as_of_date.",
         spark.catalog().getTable(DB, "segment_members").description());
-    assertTrue(spark.catalog().getTable(DB, "segment_all_users").description().startsWith("One table per segment"));
+    assertTrue(
+        spark
+            .catalog()
+            .getTable(DB, "segment_all_users")
+            .description()
+            .startsWith("One table per segment"));
     assertFalse(spark.catalog().listColumns(DB, "segment_all_users").collectAsList().isEmpty());
   }
 
   private static boolean parquetHasGeometry() {
     try {
-      Class.forName("org.apache.parquet.schema.LogicalTypeAnnotation$GeometryLogicalTypeAnnotation");
+      Class.forName(
+          "org.apache.parquet.schema.LogicalTypeAnnotation$GeometryLogicalTypeAnnotation");
       return true;
     } catch (ClassNotFoundException e) {
       return false;
@@ -126,7 +151,8 @@ class ReadersTest {
       return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
     } else if (v instanceof scala.collection.Map<?, ?> m) {
       TreeMap<Object, Object> out = new TreeMap<>();
-      scala.jdk.javaapi.CollectionConverters.asJava(m).forEach((k, x) -> out.put(plain(k), plain(x)));
+      scala.jdk.javaapi.CollectionConverters.asJava(m)
+          .forEach((k, x) -> out.put(plain(k), plain(x)));
       return out;
     } else if (v instanceof scala.collection.Seq<?> s) {
       List<Object> out = new ArrayList<>();

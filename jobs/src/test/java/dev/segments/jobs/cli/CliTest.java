@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.segments.common.testing.Console;
 import dev.segments.jobs.Main;
 import dev.segments.jobs.TestRuns;
 import dev.segments.jobs.pipeline.Stages;
-import dev.segments.common.testing.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +40,9 @@ class CliTest {
     for (String tool : List.of("steps", "bench-groupby", "bench-duckdb", "bench-copy")) {
       Object[] t = capture(() -> Main.execute(tool));
       assertEquals(2, t[0], tool);
-      assertTrue(((String) t[2]).contains("Unmatched argument") || ((String) t[2]).contains("Unknown"), (String) t[2]);
+      assertTrue(
+          ((String) t[2]).contains("Unmatched argument") || ((String) t[2]).contains("Unknown"),
+          (String) t[2]);
     }
   }
 
@@ -48,10 +50,14 @@ class CliTest {
   void badDateIsAUsageError() {
     Object[] r = capture(() -> Main.execute("ingest", "--date", "2026-13-01"));
     assertEquals(2, r[0]);
-    assertTrue(((String) r[2]).contains("'2026-13-01' is not a date of the form YYYY-MM-DD"), (String) r[2]);
+    assertTrue(
+        ((String) r[2]).contains("'2026-13-01' is not a date of the form YYYY-MM-DD"),
+        (String) r[2]);
     Object[] missing = capture(() -> Main.execute("features"));
     assertEquals(2, missing[0]);
-    assertTrue(((String) missing[2]).contains("Missing required option: '--date=YYYY-MM-DD'"), (String) missing[2]);
+    assertTrue(
+        ((String) missing[2]).contains("Missing required option: '--date=YYYY-MM-DD'"),
+        (String) missing[2]);
   }
 
   @Test
@@ -59,8 +65,16 @@ class CliTest {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "ingest.lookback-days = 400\n");
     Path warehouse = dir.resolve("wh");
-    Object[] r = capture(() -> Main.execute("run", "--date", "2026-01-01", "--config", conf.toString(),
-        "-Dwarehouse.path=" + warehouse));
+    Object[] r =
+        capture(
+            () ->
+                Main.execute(
+                    "run",
+                    "--date",
+                    "2026-01-01",
+                    "--config",
+                    conf.toString(),
+                    "-Dwarehouse.path=" + warehouse));
     assertEquals(1, r[0]);
     String err = (String) r[2];
     assertTrue(err.contains("ingest.lookback-days = 400 (" + conf), err);
@@ -73,8 +87,10 @@ class CliTest {
     TestRuns runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"));
     Object[] r = capture(() -> runs.run("features", "--date", "2026-01-01"));
     assertEquals(1, r[0]);
-    assertTrue(((String) r[2]).contains(
-        "Cannot build features for 2026-01-01: ingest has not run for that date (run segments ingest --date 2026-01-01 first"),
+    assertTrue(
+        ((String) r[2])
+            .contains(
+                "Cannot build features for 2026-01-01: ingest has not run for that date (run segments ingest --date 2026-01-01 first"),
         (String) r[2]);
   }
 
@@ -84,7 +100,11 @@ class CliTest {
     Files.createDirectories(precious);
     Files.writeString(precious.resolve("events.json"), "{}\n");
     TestRuns runs = new TestRuns(dir.resolve("in"), dir.resolve("wh"));
-    Object[] r = capture(() -> runs.run("generate", "--output", precious.toString(), "--days", "1", "--users", "2"));
+    Object[] r =
+        capture(
+            () ->
+                runs.run(
+                    "generate", "--output", precious.toString(), "--days", "1", "--users", "2"));
     assertEquals(1, r[0]);
     assertTrue(((String) r[2]).contains("Cannot generate into " + precious), (String) r[2]);
     assertTrue(Files.exists(precious.resolve("events.json")));
@@ -115,15 +135,23 @@ class CliTest {
 
   @Test
   void userErrorsAreOneLineAndInternalErrorsKeepTheirStackTrace() {
-    Object[] user = fail(new dev.segments.common.UserError("Cannot score 2026-01-01: run features first"));
+    Object[] user =
+        fail(new dev.segments.common.UserError("Cannot score 2026-01-01: run features first"));
     assertEquals(1, user[0]);
-    assertEquals("segments failing failed: Cannot score 2026-01-01: run features first" + System.lineSeparator(), user[1]);
+    assertEquals(
+        "segments failing failed: Cannot score 2026-01-01: run features first"
+            + System.lineSeparator(),
+        user[1]);
     // An IllegalStateException from inside Spark or Delta is not ours to summarise: stack trace.
     Object[] internal = fail(new IllegalStateException("Delta: version 3 of the log is missing"));
     assertEquals(1, internal[0]);
     String text = (String) internal[1];
-    assertTrue(text.startsWith("segments failing failed:" + System.lineSeparator()
-        + "java.lang.IllegalStateException: Delta: version 3 of the log is missing"), text);
+    assertTrue(
+        text.startsWith(
+            "segments failing failed:"
+                + System.lineSeparator()
+                + "java.lang.IllegalStateException: Delta: version 3 of the log is missing"),
+        text);
     assertTrue(text.contains("\tat "), "a stack trace: " + text);
   }
 }

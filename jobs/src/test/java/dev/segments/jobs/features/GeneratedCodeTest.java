@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-computed checks of the rollup and the window aggregates again, with Spark's
- * whole-stage generated code on: the path production takes at scale ({@code spark.generated-code
- * = auto} above 32 MiB), which the rest of the suite, interpreted for speed, never runs.
+ * The hand-computed checks of the rollup and the window aggregates again, with Spark's whole-stage
+ * generated code on: the path production takes at scale ({@code spark.generated-code = auto} above
+ * 32 MiB), which the rest of the suite, interpreted for speed, never runs.
  */
 class GeneratedCodeTest {
   private static final Map<String, String> GENERATED =
@@ -30,10 +30,11 @@ class GeneratedCodeTest {
   @BeforeAll
   static void generatedCodeOn() {
     RuntimeConfig conf = SparkTestSupport.spark().conf();
-    GENERATED.forEach((k, v) -> {
-      saved.put(k, conf.get(k));
-      conf.set(k, v);
-    });
+    GENERATED.forEach(
+        (k, v) -> {
+          saved.put(k, conf.get(k));
+          conf.set(k, v);
+        });
   }
 
   @AfterAll
@@ -44,9 +45,15 @@ class GeneratedCodeTest {
   @Test
   void theseQueriesRunAsGeneratedCode() {
     var spark = SparkTestSupport.spark();
-    Dataset<Row> dates = spark.createDataFrame(List.of(RowFactory.create("u1", Date.valueOf("2026-03-10"))),
-        new StructType().add("user_id", DataTypes.StringType).add("activity_date", DataTypes.DateType));
-    Dataset<Row> counts = WindowAggregates.activeDayCounts(dates, "user_id", java.time.LocalDate.parse("2026-03-10"), List.of(1, 7));
+    Dataset<Row> dates =
+        spark.createDataFrame(
+            List.of(RowFactory.create("u1", Date.valueOf("2026-03-10"))),
+            new StructType()
+                .add("user_id", DataTypes.StringType)
+                .add("activity_date", DataTypes.DateType));
+    Dataset<Row> counts =
+        WindowAggregates.activeDayCounts(
+            dates, "user_id", java.time.LocalDate.parse("2026-03-10"), List.of(1, 7));
     counts.collectAsList();
     String plan = counts.queryExecution().executedPlan().toString();
     // Whole-stage code generation marks its stages with "*(n)" in the executed plan.

@@ -41,18 +41,34 @@ class IncrementalTest {
   // lookback 1: the generator's events that arrive two days late become too_late.
   // Two workspaces for the score properties: default (every event scores 1, exponential, 30
   // days) and a weighted, linear one over 7 days.
-  static final String[] SETTINGS = {"-Dingest.lookback-days=1",
-      "-Dscoring.workspaces.weighted={ period-days = 7, normalization = linear, features {"
-          + " core { importance = 5, events = [login, task_created, project_opened], weights { login = 0.5 } },"
-          + " reporting { importance = 2, events = [report_viewed, dashboard_viewed] } } }"};
+  static final String[] SETTINGS = {
+    "-Dingest.lookback-days=1",
+    "-Dscoring.workspaces.weighted={ period-days = 7, normalization = linear, features {"
+        + " core { importance = 5, events = [login, task_created, project_opened], weights { login = 0.5 } },"
+        + " reporting { importance = 2, events = [report_viewed, dashboard_viewed] } } }"
+  };
 
   @BeforeAll
   static void runBothWays() {
     Path input = dir.resolve("in");
     a = new TestRuns(input, dir.resolve("wh-a"), SETTINGS);
     b = new TestRuns(input, dir.resolve("wh-b"), SETTINGS);
-    a.ok("generate", "--output", input.toString(), "--start", "2026-05-01", "--days", "3",
-        "--users", "60", "--accounts", "8", "--bad-row-rate", "0.3", "--seed", "7");
+    a.ok(
+        "generate",
+        "--output",
+        input.toString(),
+        "--start",
+        "2026-05-01",
+        "--days",
+        "3",
+        "--users",
+        "60",
+        "--accounts",
+        "8",
+        "--bad-row-rate",
+        "0.3",
+        "--seed",
+        "7");
     a.ok("run", "--from", "2026-05-01", "--to", "2026-05-02");
     a.ok("run", "--date", "2026-05-03");
     b.ok("run", "--from", "2026-05-01", "--to", "2026-05-03");
@@ -70,14 +86,23 @@ class IncrementalTest {
     // And every segment's own table.
     List<String> segmentTables;
     try (Stream<Path> tables = Files.list(dir.resolve("wh-b"))) {
-      segmentTables = tables.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("segment_") && !TableNames.ALL.contains(n)).sorted().toList();
+      segmentTables =
+          tables
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("segment_") && !TableNames.ALL.contains(n))
+              .sorted()
+              .toList();
     }
-    assertTrue(segmentTables.size() >= 25, "standard and suggested segment tables: " + segmentTables);
+    assertTrue(
+        segmentTables.size() >= 25, "standard and suggested segment tables: " + segmentTables);
     for (String table : segmentTables) {
       SparkTestSupport.assertSameRows(b.table(table), a.table(table));
     }
-    assertTrue(a.table(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(Date.valueOf("2026-05-03")))).count() > 20);
+    assertTrue(
+        a.table(TableNames.USER_FEATURES)
+                .where(col("as_of_date").equalTo(lit(Date.valueOf("2026-05-03"))))
+                .count()
+            > 20);
   }
 
   @Test
@@ -87,7 +112,9 @@ class IncrementalTest {
     deleteTree(dir.resolve("wh-c").resolve(TableNames.USER_EVENT_TOTALS));
     c.ok("features", "--date", "2026-05-03");
     Date d3 = Date.valueOf("2026-05-03");
-    for (String table : List.of(TableNames.USER_EVENT_TOTALS, TableNames.USER_FEATURES, TableNames.ACCOUNT_FEATURES)) {
+    for (String table :
+        List.of(
+            TableNames.USER_EVENT_TOTALS, TableNames.USER_FEATURES, TableNames.ACCOUNT_FEATURES)) {
       SparkTestSupport.assertSameRows(
           a.table(table).where(col("as_of_date").equalTo(lit(d3))),
           c.table(table).where(col("as_of_date").equalTo(lit(d3))));
@@ -110,22 +137,34 @@ class IncrementalTest {
 
   @Test
   void generatedDataHasEveryKindOfBadRowAndBalances() {
-    Set<String> reasons = a.table(TableNames.EVENTS_REJECTED).select("reason").distinct().collectAsList()
-        .stream().map(r -> r.getString(0)).collect(Collectors.toSet());
-    Set<String> all = Arrays.stream(RejectReason.values()).map(RejectReason::code).collect(Collectors.toSet());
+    Set<String> reasons =
+        a.table(TableNames.EVENTS_REJECTED).select("reason").distinct().collectAsList().stream()
+            .map(r -> r.getString(0))
+            .collect(Collectors.toSet());
+    Set<String> all =
+        Arrays.stream(RejectReason.values()).map(RejectReason::code).collect(Collectors.toSet());
     assertEquals(all, reasons);
     for (Row run : a.table(TableNames.INGEST_RUNS).collectAsList()) {
       long read = run.getLong(run.fieldIndex("read"));
-      long parts = run.getLong(run.fieldIndex("accepted")) + run.getLong(run.fieldIndex("duplicates"))
-          + run.getLong(run.fieldIndex("rejected"));
+      long parts =
+          run.getLong(run.fieldIndex("accepted"))
+              + run.getLong(run.fieldIndex("duplicates"))
+              + run.getLong(run.fieldIndex("rejected"));
       assertEquals(read, parts, "ingest_runs " + run);
-      long rejectedRows = a.table(TableNames.EVENTS_REJECTED)
-          .where(col("ingest_date").equalTo(lit(run.getDate(run.fieldIndex("ingest_date"))))).count();
-      assertEquals(read - run.getLong(run.fieldIndex("accepted")), rejectedRows, "events_rejected " + run);
+      long rejectedRows =
+          a.table(TableNames.EVENTS_REJECTED)
+              .where(col("ingest_date").equalTo(lit(run.getDate(run.fieldIndex("ingest_date")))))
+              .count();
+      assertEquals(
+          read - run.getLong(run.fieldIndex("accepted")), rejectedRows, "events_rejected " + run);
     }
     // Input lines counted independently of the pipeline (gzip NDJSON, read as text).
     long lines = SparkTestSupport.spark().read().text(dir.resolve("in").toString()).count();
-    long read = a.table(TableNames.INGEST_RUNS).agg(org.apache.spark.sql.functions.sum("read")).first().getLong(0);
+    long read =
+        a.table(TableNames.INGEST_RUNS)
+            .agg(org.apache.spark.sql.functions.sum("read"))
+            .first()
+            .getLong(0);
     assertEquals(lines, read);
   }
 
@@ -133,18 +172,46 @@ class IncrementalTest {
   void parquetInputGivesTheSameEventsAsJson() {
     Path parquet = dir.resolve("in-parquet");
     TestRuns p = new TestRuns(parquet, dir.resolve("wh-p"), SETTINGS);
-    p.ok("generate", "--output", parquet.toString(), "--format", "parquet", "--start", "2026-05-01", "--days", "3",
-        "--users", "60", "--accounts", "8", "--bad-row-rate", "0.3", "--seed", "7");
+    p.ok(
+        "generate",
+        "--output",
+        parquet.toString(),
+        "--format",
+        "parquet",
+        "--start",
+        "2026-05-01",
+        "--days",
+        "3",
+        "--users",
+        "60",
+        "--accounts",
+        "8",
+        "--bad-row-rate",
+        "0.3",
+        "--seed",
+        "7");
     p.ok("ingest", "--date", "2026-05-01", "-Dinput.format=parquet");
-    String[] columns = {"message_id", "type", "event", "user_id", "group_id", "timestamp", "event_date", "properties", "traits"};
+    String[] columns = {
+      "message_id",
+      "type",
+      "event",
+      "user_id",
+      "group_id",
+      "timestamp",
+      "event_date",
+      "properties",
+      "traits"
+    };
     Date d1 = Date.valueOf("2026-05-01");
     SparkTestSupport.assertSameRows(
         a.table(TableNames.EVENTS).where(col("ingest_date").equalTo(lit(d1))).selectExpr(columns),
         p.table(TableNames.EVENTS).selectExpr(columns));
     // Parquet cannot carry a line that is not JSON; every other rejection is the same.
     SparkTestSupport.assertSameRows(
-        a.table(TableNames.EVENTS_REJECTED).where(col("ingest_date").equalTo(lit(d1)))
-            .where(col("reason").notEqual("invalid_json")).select("reason", "message_id", "event_date"),
+        a.table(TableNames.EVENTS_REJECTED)
+            .where(col("ingest_date").equalTo(lit(d1)))
+            .where(col("reason").notEqual("invalid_json"))
+            .select("reason", "message_id", "event_date"),
         p.table(TableNames.EVENTS_REJECTED).select("reason", "message_id", "event_date"));
   }
 
@@ -157,12 +224,16 @@ class IncrementalTest {
     while (m.find()) {
       documented.add(m.group(1));
     }
-    Set<String> traitColumns = Set.of("created_at", "email", "name", "role", "industry", "parent_group_id", "plan");
+    Set<String> traitColumns =
+        Set.of("created_at", "email", "name", "role", "industry", "parent_group_id", "plan");
     for (String table : TableNames.ALL) {
-      assertTrue(Pattern.compile("(?m)^### .*`" + table + "`").matcher(doc).find(), "docs/tables.md has no section for " + table);
+      assertTrue(
+          Pattern.compile("(?m)^### .*`" + table + "`").matcher(doc).find(),
+          "docs/tables.md has no section for " + table);
       for (String column : a.table(table).columns()) {
         String generic = column.replaceAll("_\\d+d$", "_<N>d");
-        assertTrue(documented.contains(generic) || traitColumns.contains(column),
+        assertTrue(
+            documented.contains(generic) || traitColumns.contains(column),
             "docs/tables.md does not document " + table + "." + column);
       }
     }
@@ -177,16 +248,32 @@ class IncrementalTest {
   @Test
   void scoresHoldTheirPropertiesOnGeneratedData() {
     Map<String, Double> benchmarks = new HashMap<>();
-    for (Row t : a.table(TableNames.SEGMENT_THRESHOLDS).where(col("metric").equalTo("raw_score").and(col("band").isNull())).collectAsList()) {
-      benchmarks.put(t.getDate(0) + "/" + t.getString(1) + "/" + t.getString(2), t.isNullAt(t.fieldIndex("benchmark")) ? null : t.getDouble(t.fieldIndex("benchmark")));
+    for (Row t :
+        a.table(TableNames.SEGMENT_THRESHOLDS)
+            .where(col("metric").equalTo("raw_score").and(col("band").isNull()))
+            .collectAsList()) {
+      benchmarks.put(
+          t.getDate(0) + "/" + t.getString(1) + "/" + t.getString(2),
+          t.isNullAt(t.fieldIndex("benchmark")) ? null : t.getDouble(t.fieldIndex("benchmark")));
     }
     int groups = 0;
     for (String entity : List.of("user", "account")) {
       Map<String, List<double[]>> byGroup = new HashMap<>();
-      for (Row r : a.table(entity.equals("user") ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES).collectAsList()) {
-        String key = r.getDate(r.fieldIndex("as_of_date")) + "/" + r.getString(r.fieldIndex("workspace")) + "/" + entity;
-        byGroup.computeIfAbsent(key, k -> new java.util.ArrayList<>())
-            .add(new double[] {r.getDouble(r.fieldIndex("raw_score")), r.getInt(r.fieldIndex("engagement_score"))});
+      for (Row r :
+          a.table(entity.equals("user") ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES)
+              .collectAsList()) {
+        String key =
+            r.getDate(r.fieldIndex("as_of_date"))
+                + "/"
+                + r.getString(r.fieldIndex("workspace"))
+                + "/"
+                + entity;
+        byGroup
+            .computeIfAbsent(key, k -> new java.util.ArrayList<>())
+            .add(
+                new double[] {
+                  r.getDouble(r.fieldIndex("raw_score")), r.getInt(r.fieldIndex("engagement_score"))
+                });
       }
       for (Map.Entry<String, List<double[]>> g : byGroup.entrySet()) {
         groups++;

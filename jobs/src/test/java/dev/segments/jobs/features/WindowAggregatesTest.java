@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class WindowAggregatesTest {
   private static final LocalDate AS_OF = LocalDate.parse("2026-03-10");
-  private static final StructType DATES = new StructType()
-      .add("user_id", DataTypes.StringType).add("activity_date", DataTypes.DateType);
-  private static final StructType MEMBERS = new StructType()
-      .add("user_id", DataTypes.StringType).add("account_id", DataTypes.StringType);
+  private static final StructType DATES =
+      new StructType()
+          .add("user_id", DataTypes.StringType)
+          .add("activity_date", DataTypes.DateType);
+  private static final StructType MEMBERS =
+      new StructType().add("user_id", DataTypes.StringType).add("account_id", DataTypes.StringType);
 
   private static Row active(String user, String date) {
     return RowFactory.create(user, Date.valueOf(date));
@@ -34,22 +36,37 @@ class WindowAggregatesTest {
   @Test
   void activeUsersCountEachMemberByTheLastActiveDate() {
     var spark = SparkTestSupport.spark();
-    Dataset<Row> dates = spark.createDataFrame(List.of(
-        active("u1", "2026-03-02"), active("u1", "2026-03-10"), // A: in all three windows
-        active("u2", "2026-03-08"),                              // A: 3-day and 5-day
-        active("u3", "2026-03-05"), active("u3", "2026-03-06"), // A: 5-day only (03-06)
-        active("u4", "2026-03-01"),                              // B: in no window
-        active("u5", "2026-03-10")), DATES);                     // no account: counted nowhere
-    Dataset<Row> members = spark.createDataFrame(List.of(
-        RowFactory.create("u1", "A"), RowFactory.create("u2", "A"), RowFactory.create("u3", "A"),
-        RowFactory.create("u4", "B"), RowFactory.create("u6", "B")), MEMBERS);
+    Dataset<Row> dates =
+        spark.createDataFrame(
+            List.of(
+                active("u1", "2026-03-02"),
+                active("u1", "2026-03-10"), // A: in all three windows
+                active("u2", "2026-03-08"), // A: 3-day and 5-day
+                active("u3", "2026-03-05"),
+                active("u3", "2026-03-06"), // A: 5-day only (03-06)
+                active("u4", "2026-03-01"), // B: in no window
+                active("u5", "2026-03-10")),
+            DATES); // no account: counted nowhere
+    Dataset<Row> members =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("u1", "A"),
+                RowFactory.create("u2", "A"),
+                RowFactory.create("u3", "A"),
+                RowFactory.create("u4", "B"),
+                RowFactory.create("u6", "B")),
+            MEMBERS);
 
     Map<String, List<Long>> byAccount = new TreeMap<>();
-    for (Row r : WindowAggregates.activeUserCounts(dates, members, AS_OF, List.of(1, 3), 5).collectAsList()) {
-      byAccount.put(r.getString(r.fieldIndex("account_id")), List.of(
-          r.getLong(r.fieldIndex("total_users")),
-          r.getLong(r.fieldIndex("active_users_1d")),
-          r.getLong(r.fieldIndex("active_users_3d"))));
+    for (Row r :
+        WindowAggregates.activeUserCounts(dates, members, AS_OF, List.of(1, 3), 5)
+            .collectAsList()) {
+      byAccount.put(
+          r.getString(r.fieldIndex("account_id")),
+          List.of(
+              r.getLong(r.fieldIndex("total_users")),
+              r.getLong(r.fieldIndex("active_users_1d")),
+              r.getLong(r.fieldIndex("active_users_3d"))));
     }
     // u6 has no activity: B appears through u4 only, with zeros.
     assertEquals(Map.of("A", List.of(3L, 1L, 2L), "B", List.of(0L, 0L, 0L)), byAccount);
@@ -59,14 +76,29 @@ class WindowAggregatesTest {
   void activeDaysCountDistinctDatesPerId() {
     var spark = SparkTestSupport.spark();
     // An account's dates: its members' dates, distinct (03-09 twice counts once).
-    Dataset<Row> accountDates = spark.createDataFrame(List.of(
-        active("u1", "2026-03-09"), active("u2", "2026-03-09"), active("u1", "2026-03-10"),
-        active("u2", "2026-03-04")), DATES)
-        .join(spark.createDataFrame(List.of(RowFactory.create("u1", "A"), RowFactory.create("u2", "A")), MEMBERS), "user_id")
-        .select("account_id", "activity_date").distinct();
-    Row a = WindowAggregates.activeDayCounts(accountDates, "account_id", AS_OF, List.of(1, 3, 7)).first();
-    assertEquals(List.of(1L, 2L, 3L), List.of(
-        a.getLong(a.fieldIndex("active_days_1d")), a.getLong(a.fieldIndex("active_days_3d")),
-        a.getLong(a.fieldIndex("active_days_7d"))));
+    Dataset<Row> accountDates =
+        spark
+            .createDataFrame(
+                List.of(
+                    active("u1", "2026-03-09"),
+                    active("u2", "2026-03-09"),
+                    active("u1", "2026-03-10"),
+                    active("u2", "2026-03-04")),
+                DATES)
+            .join(
+                spark.createDataFrame(
+                    List.of(RowFactory.create("u1", "A"), RowFactory.create("u2", "A")), MEMBERS),
+                "user_id")
+            .select("account_id", "activity_date")
+            .distinct();
+    Row a =
+        WindowAggregates.activeDayCounts(accountDates, "account_id", AS_OF, List.of(1, 3, 7))
+            .first();
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        List.of(
+            a.getLong(a.fieldIndex("active_days_1d")),
+            a.getLong(a.fieldIndex("active_days_3d")),
+            a.getLong(a.fieldIndex("active_days_7d"))));
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** The generator without Spark: determinism and the shape of what it makes. */
 class SampleLinesTest {
-  static final GeneratorSpec SPEC = new GeneratorSpec(LocalDate.parse("2026-01-05"), 28, 300, 30, 8, 42, 0.01, 1);
+  static final GeneratorSpec SPEC =
+      new GeneratorSpec(LocalDate.parse("2026-01-05"), 28, 300, 30, 8, 42, 0.01, 1);
   static final ObjectMapper JSON = new ObjectMapper();
 
   private static List<SampleLines.Line> all(GeneratorSpec spec) {
@@ -35,7 +36,8 @@ class SampleLinesTest {
   @Test
   void sameSeedSameLinesOtherSeedOtherLines() {
     assertEquals(all(SPEC), all(SPEC));
-    GeneratorSpec other = new GeneratorSpec(SPEC.start(), SPEC.days(), SPEC.users(), SPEC.accounts(), 8, 43, 0.01, 1);
+    GeneratorSpec other =
+        new GeneratorSpec(SPEC.start(), SPEC.days(), SPEC.users(), SPEC.accounts(), 8, 43, 0.01, 1);
     assertNotEquals(all(SPEC), all(other));
   }
 
@@ -66,10 +68,15 @@ class SampleLinesTest {
         identifies++;
       }
       if (type.equals("group") && n.has("userId") && n.has("groupId")) {
-        usersPerAccount.computeIfAbsent(n.get("groupId").asText(), k -> new HashSet<>()).add(n.get("userId").asText());
+        usersPerAccount
+            .computeIfAbsent(n.get("groupId").asText(), k -> new HashSet<>())
+            .add(n.get("userId").asText());
       }
       String ts = n.get("timestamp").asText();
-      if (ts.length() >= 10 && ts.substring(0, 10).compareTo(line.dt()) < 0 && !ts.endsWith("+05:30") && !ts.endsWith("+02:00")) {
+      if (ts.length() >= 10
+          && ts.substring(0, 10).compareTo(line.dt()) < 0
+          && !ts.endsWith("+05:30")
+          && !ts.endsWith("+02:00")) {
         late++;
       }
     }
@@ -79,7 +86,9 @@ class SampleLinesTest {
     assertTrue(late > 0, "some events arrive late");
     int largest = usersPerAccount.values().stream().mapToInt(Set::size).max().orElse(0);
     int smallest = usersPerAccount.values().stream().mapToInt(Set::size).min().orElse(0);
-    assertTrue(largest >= 5 * Math.max(1, smallest), "skewed account sizes: " + smallest + " .. " + largest);
+    assertTrue(
+        largest >= 5 * Math.max(1, smallest),
+        "skewed account sizes: " + smallest + " .. " + largest);
     // Weekdays are busier than weekends.
     int weekday = 0;
     int weekend = 0;
@@ -94,8 +103,10 @@ class SampleLinesTest {
 
   @Test
   void badSpecsAreRefused() {
-    dev.segments.common.UserError e = assertThrows(dev.segments.common.UserError.class,
-        () -> new GeneratorSpec(LocalDate.parse("2026-01-01"), 0, 10, 1, 8, 1, 0, 1));
+    dev.segments.common.UserError e =
+        assertThrows(
+            dev.segments.common.UserError.class,
+            () -> new GeneratorSpec(LocalDate.parse("2026-01-01"), 0, 10, 1, 8, 1, 0, 1));
     assertEquals("Cannot generate: --days must be at least 1, got 0", e.getMessage());
   }
 }

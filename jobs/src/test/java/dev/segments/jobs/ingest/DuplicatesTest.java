@@ -17,17 +17,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Duplicate marks worked out by hand, the same whichever way they are computed: by broadcasting
- * the few duplicate ids, or (over the limit) by ranking every row.
+ * Duplicate marks worked out by hand, the same whichever way they are computed: by broadcasting the
+ * few duplicate ids, or (over the limit) by ranking every row.
  */
 class DuplicatesTest {
 
-  private static final StructType CLASSIFIED = new StructType()
-      .add("source_file", DataTypes.StringType)
-      .add("raw", DataTypes.StringType)
-      .add("message_id", DataTypes.StringType)
-      .add("timestamp", DataTypes.TimestampType)
-      .add("reason", DataTypes.StringType);
+  private static final StructType CLASSIFIED =
+      new StructType()
+          .add("source_file", DataTypes.StringType)
+          .add("raw", DataTypes.StringType)
+          .add("message_id", DataTypes.StringType)
+          .add("timestamp", DataTypes.TimestampType)
+          .add("reason", DataTypes.StringType);
 
   private static Row row(String id, String time, String file, String raw, String reason) {
     return RowFactory.create(file, raw, id, Timestamp.valueOf("2026-03-10 " + time), reason);
@@ -37,31 +38,32 @@ class DuplicatesTest {
     return row(id, time, file, raw, null);
   }
 
-  private static final List<Row> INPUT = List.of(
-      // m1: the later one loses.
-      row("m1", "10:00:00", "a.json", "m1-late"),
-      row("m1", "09:00:00", "a.json", "m1-early"),
-      // m2: same time, the later source file loses.
-      row("m2", "09:00:00", "b.json", "m2-b"),
-      row("m2", "09:00:00", "a.json", "m2-a"),
-      // m3: same time and file, the larger raw text loses.
-      row("m3", "09:00:00", "a.json", "m3-y"),
-      row("m3", "09:00:00", "a.json", "m3-x"),
-      // m4: the same line twice: exactly one loses.
-      row("m4", "09:00:00", "a.json", "m4-same"),
-      row("m4", "09:00:00", "a.json", "m4-same"),
-      // m5: a rejected row does not count against the valid one, and is not a duplicate itself.
-      row("m5", "09:00:00", "a.json", "m5-valid"),
-      row("m5", "08:00:00", "a.json", "m5-invalid", "bad_timestamp"),
-      // m6, m7: accepted on an earlier day: every valid row is a duplicate.
-      row("m6", "09:00:00", "a.json", "m6-known"),
-      row("m7", "09:00:00", "a.json", "m7-known-1"),
-      row("m7", "10:00:00", "a.json", "m7-known-2"),
-      // m8 once; no id; m9 rejected twice.
-      row("m8", "09:00:00", "a.json", "m8-once"),
-      row(null, "09:00:00", "a.json", "no-id", "missing_message_id"),
-      row("m9", "09:00:00", "a.json", "m9-bad-1", "unknown_type"),
-      row("m9", "09:00:00", "a.json", "m9-bad-2", "unknown_type"));
+  private static final List<Row> INPUT =
+      List.of(
+          // m1: the later one loses.
+          row("m1", "10:00:00", "a.json", "m1-late"),
+          row("m1", "09:00:00", "a.json", "m1-early"),
+          // m2: same time, the later source file loses.
+          row("m2", "09:00:00", "b.json", "m2-b"),
+          row("m2", "09:00:00", "a.json", "m2-a"),
+          // m3: same time and file, the larger raw text loses.
+          row("m3", "09:00:00", "a.json", "m3-y"),
+          row("m3", "09:00:00", "a.json", "m3-x"),
+          // m4: the same line twice: exactly one loses.
+          row("m4", "09:00:00", "a.json", "m4-same"),
+          row("m4", "09:00:00", "a.json", "m4-same"),
+          // m5: a rejected row does not count against the valid one, and is not a duplicate itself.
+          row("m5", "09:00:00", "a.json", "m5-valid"),
+          row("m5", "08:00:00", "a.json", "m5-invalid", "bad_timestamp"),
+          // m6, m7: accepted on an earlier day: every valid row is a duplicate.
+          row("m6", "09:00:00", "a.json", "m6-known"),
+          row("m7", "09:00:00", "a.json", "m7-known-1"),
+          row("m7", "10:00:00", "a.json", "m7-known-2"),
+          // m8 once; no id; m9 rejected twice.
+          row("m8", "09:00:00", "a.json", "m8-once"),
+          row(null, "09:00:00", "a.json", "no-id", "missing_message_id"),
+          row("m9", "09:00:00", "a.json", "m9-bad-1", "unknown_type"),
+          row("m9", "09:00:00", "a.json", "m9-bad-2", "unknown_type"));
 
   /**
    * limit 10: 6 duplicate ids (m1, m2, m3, m4, m6, m7) and 7 losing rows, broadcast. limit 6: the
@@ -73,9 +75,10 @@ class DuplicatesTest {
     var spark = SparkTestSupport.spark();
     Dataset<Row> classified =
         EventParsing.withRowIds(spark.createDataFrame(INPUT, CLASSIFIED).repartition(3)).cache();
-    Dataset<Row> known = spark.createDataFrame(
-        List.of(RowFactory.create("m6"), RowFactory.create("m7"), RowFactory.create("m99")),
-        new StructType().add("message_id", DataTypes.StringType));
+    Dataset<Row> known =
+        spark.createDataFrame(
+            List.of(RowFactory.create("m6"), RowFactory.create("m7"), RowFactory.create("m99")),
+            new StructType().add("message_id", DataTypes.StringType));
     try {
       EventParsing.Marked marked = EventParsing.markDuplicates(classified, known, limit);
       assertEquals(everyRowRanked, marked.everyRowRanked());
@@ -90,10 +93,17 @@ class DuplicatesTest {
           duplicates.add(r.getString(0));
         }
       }
-      assertEquals(new TreeSet<>(List.of("m1-late", "m2-b", "m3-y", "m6-known", "m7-known-1", "m7-known-2")), duplicates);
-      assertEquals(1, sameLine.stream().filter(b -> b).count(), "one of the two identical lines: " + sameLine);
-      assertEquals(List.of("duplicate", "message_id", "raw", "reason", "source_file", "timestamp"),
-          new TreeSet<>(List.of(marked.rows().columns())).stream().toList(), "no helper column left");
+      assertEquals(
+          new TreeSet<>(List.of("m1-late", "m2-b", "m3-y", "m6-known", "m7-known-1", "m7-known-2")),
+          duplicates);
+      assertEquals(
+          1,
+          sameLine.stream().filter(b -> b).count(),
+          "one of the two identical lines: " + sameLine);
+      assertEquals(
+          List.of("duplicate", "message_id", "raw", "reason", "source_file", "timestamp"),
+          new TreeSet<>(List.of(marked.rows().columns())).stream().toList(),
+          "no helper column left");
     } finally {
       classified.unpersist();
     }
@@ -103,10 +113,17 @@ class DuplicatesTest {
   @CsvSource({"10", "0"})
   void aDayWithoutDuplicatesMarksNothing(int limit) {
     var spark = SparkTestSupport.spark();
-    Dataset<Row> classified = EventParsing.withRowIds(spark.createDataFrame(List.of(
-        row("a", "09:00:00", "a.json", "a"), row("b", "09:00:00", "a.json", "b"),
-        row("b", "09:00:00", "a.json", "b-bad", "unknown_type")), CLASSIFIED)).cache();
-    Dataset<Row> noneKnown = spark.createDataFrame(List.of(), new StructType().add("message_id", DataTypes.StringType));
+    Dataset<Row> classified =
+        EventParsing.withRowIds(
+                spark.createDataFrame(
+                    List.of(
+                        row("a", "09:00:00", "a.json", "a"),
+                        row("b", "09:00:00", "a.json", "b"),
+                        row("b", "09:00:00", "a.json", "b-bad", "unknown_type")),
+                    CLASSIFIED))
+            .cache();
+    Dataset<Row> noneKnown =
+        spark.createDataFrame(List.of(), new StructType().add("message_id", DataTypes.StringType));
     try {
       EventParsing.Marked marked = EventParsing.markDuplicates(classified, noneKnown, limit);
       assertEquals(false, marked.everyRowRanked(), "no candidates fit any limit");

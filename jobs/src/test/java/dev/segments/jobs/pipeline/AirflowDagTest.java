@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Airflow DAG (scripts/airflow/segments_dag.py) cannot be run here (Airflow is not
- * installable on these machines). Checked instead: the stage file it reads is exactly what the
- * pipeline prints, the file compiles with python3, and importing it against a stub of the three
- * Airflow modules it uses builds one task per stage chained in the pipeline's order, each
- * submitting that stage with the run date.
+ * The Airflow DAG (scripts/airflow/segments_dag.py) cannot be run here (Airflow is not installable
+ * on these machines). Checked instead: the stage file it reads is exactly what the pipeline prints,
+ * the file compiles with python3, and importing it against a stub of the three Airflow modules it
+ * uses builds one task per stage chained in the pipeline's order, each submitting that stage with
+ * the run date.
  */
 class AirflowDagTest {
   static final Path DAG = Path.of("..", "scripts", "airflow", "segments_dag.py");
@@ -25,27 +25,37 @@ class AirflowDagTest {
 
   @Test
   void stageFileIsThePipelinesOwnOrder() throws IOException {
-    assertEquals(StagesCommand.json(), Files.readString(DAG.resolveSibling("segments_stages.json")).trim(),
+    assertEquals(
+        StagesCommand.json(),
+        Files.readString(DAG.resolveSibling("segments_stages.json")).trim(),
         "regenerate it: scripts/segments stages --json > scripts/airflow/segments_stages.json");
   }
 
   @Test
   void dagCompilesAndChainsOneTaskPerStageInPipelineOrder() throws Exception {
     // Compiles the file as python3 does (without writing a .pyc next to it).
-    run("python3", "-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", DAG.toString());
+    run(
+        "python3",
+        "-c",
+        "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')",
+        DAG.toString());
     // Stub airflow: DAG as a context manager, Variable.get failing (parsing the file must not
     // query the metadata database), an operator that records its task id, arguments and
     // downstream task.
     Path stub = dir.resolve("airflow");
     Files.createDirectories(stub.resolve("models"));
     Files.createDirectories(stub.resolve("providers/apache/spark/operators"));
-    Files.writeString(stub.resolve("__init__.py"), """
+    Files.writeString(
+        stub.resolve("__init__.py"),
+        """
         class DAG:
             def __init__(self, **kw): self.kw = kw
             def __enter__(self): return self
             def __exit__(self, *a): return False
         """);
-    Files.writeString(stub.resolve("models/__init__.py"), """
+    Files.writeString(
+        stub.resolve("models/__init__.py"),
+        """
         class Variable:
             @staticmethod
             def get(key, default_var=None): raise AssertionError("Variable.get at parse time: " + key)
@@ -54,7 +64,9 @@ class AirflowDagTest {
       Files.writeString(stub.resolve(p + "/__init__.py"), "");
     }
     Files.writeString(stub.resolve("providers/apache/spark/operators/__init__.py"), "");
-    Files.writeString(stub.resolve("providers/apache/spark/operators/spark_submit.py"), """
+    Files.writeString(
+        stub.resolve("providers/apache/spark/operators/spark_submit.py"),
+        """
         TASKS = []
         class SparkSubmitOperator:
             def __init__(self, task_id, **kw):
@@ -65,7 +77,9 @@ class AirflowDagTest {
                 return other
         """);
     Path probe = dir.resolve("probe.py");
-    Files.writeString(probe, """
+    Files.writeString(
+        probe,
+        """
         import importlib.util, sys
         spec = importlib.util.spec_from_file_location("segments_dag", sys.argv[1])
         module = importlib.util.module_from_spec(spec)
@@ -83,9 +97,16 @@ class AirflowDagTest {
     StringBuilder expected = new StringBuilder();
     for (int i = 0; i < stages.size(); i++) {
       String next = i + 1 < stages.size() ? stages.get(i + 1) : "";
-      expected.append(stages.get(i)).append('|').append(next).append('|').append(stages.get(i))
-          .append(" --date {{ ds }} --config {{ var.value.get('segments_config', '/opt/segments/application.conf') }}")
-          .append("|dev.segments.jobs.Main|{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}")
+      expected
+          .append(stages.get(i))
+          .append('|')
+          .append(next)
+          .append('|')
+          .append(stages.get(i))
+          .append(
+              " --date {{ ds }} --config {{ var.value.get('segments_config', '/opt/segments/application.conf') }}")
+          .append(
+              "|dev.segments.jobs.Main|{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}")
           .append("|spark_default");
       if (i + 1 < stages.size()) {
         expected.append('\n');

@@ -62,11 +62,16 @@ class CodegenChoiceTest {
     return new CodegenChoice(new StageContext(SparkTestSupport.spark(), s));
   }
 
-  /** Bytes of the Parquet files under a folder, from the file system (what Delta's metadata must report). */
+  /**
+   * Bytes of the Parquet files under a folder, from the file system (what Delta's metadata must
+   * report).
+   */
   private static long parquetBytes(Path folder) throws IOException {
     try (var files = Files.walk(folder)) {
-      return files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
-          .mapToLong(f -> f.toFile().length()).sum();
+      return files
+          .filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+          .mapToLong(f -> f.toFile().length())
+          .sum();
     }
   }
 
@@ -79,12 +84,26 @@ class CodegenChoiceTest {
     SparkSession spark = SparkTestSupport.spark();
     // Real Delta tables: user_features with two dates (the second ten times the rows), a rollup.
     String features = dir.resolve("wh/user_features").toString();
-    spark.range(50).selectExpr("DATE'" + D + "' AS as_of_date", "CAST(id AS STRING) AS user_id")
-        .union(spark.range(500).selectExpr("DATE'" + D.minusDays(1) + "' AS as_of_date", "CAST(id AS STRING) AS user_id"))
-        .write().format("delta").partitionBy("as_of_date").save(features);
+    spark
+        .range(50)
+        .selectExpr("DATE'" + D + "' AS as_of_date", "CAST(id AS STRING) AS user_id")
+        .union(
+            spark
+                .range(500)
+                .selectExpr(
+                    "DATE'" + D.minusDays(1) + "' AS as_of_date", "CAST(id AS STRING) AS user_id"))
+        .write()
+        .format("delta")
+        .partitionBy("as_of_date")
+        .save(features);
     String rollup = dir.resolve("wh/user_daily_activity").toString();
-    spark.range(30).selectExpr("DATE'" + D + "' AS activity_date", "CAST(id AS STRING) AS user_id")
-        .write().format("delta").partitionBy("activity_date").save(rollup);
+    spark
+        .range(30)
+        .selectExpr("DATE'" + D + "' AS activity_date", "CAST(id AS STRING) AS user_id")
+        .write()
+        .format("delta")
+        .partitionBy("activity_date")
+        .save(rollup);
     long ofDate = parquetBytes(dir.resolve("wh/user_features/as_of_date=" + D));
     long rollupBytes = parquetBytes(dir.resolve("wh/user_daily_activity"));
     assertTrue(ofDate > 0 && rollupBytes > 0);
@@ -92,11 +111,19 @@ class CodegenChoiceTest {
     CodegenChoice c = choice(settings());
     String dayFolder = dir.resolve("input") + "/dt=" + D;
     assertEquals(List.of(new CodegenChoice.Input(dayFolder, 8)), c.inputs(Stages.INGEST, D));
-    assertEquals(List.of(new CodegenChoice.Input(dayFolder, 8), new CodegenChoice.Input("user_daily_activity", rollupBytes)),
+    assertEquals(
+        List.of(
+            new CodegenChoice.Input(dayFolder, 8),
+            new CodegenChoice.Input("user_daily_activity", rollupBytes)),
         c.inputs(Stages.FEATURES, D));
-    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, ofDate)), c.inputs(Stages.SCORE, D));
-    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, ofDate),
-        new CodegenChoice.Input("user_daily_activity", rollupBytes)), c.inputs(Stages.SEGMENTS, D));
+    assertEquals(
+        List.of(new CodegenChoice.Input("user_features on " + D, ofDate)),
+        c.inputs(Stages.SCORE, D));
+    assertEquals(
+        List.of(
+            new CodegenChoice.Input("user_features on " + D, ofDate),
+            new CodegenChoice.Input("user_daily_activity", rollupBytes)),
+        c.inputs(Stages.SEGMENTS, D));
     // A date the table does not hold reads nothing; a missing input day (input.allow-missing-day)
     // counts 0 bytes; so does a table not written yet.
     LocalDate later = D.plusDays(5);
@@ -104,12 +131,19 @@ class CodegenChoiceTest {
     List<CodegenChoice.Input> none = c.inputs(Stages.SCORE, later);
     assertEquals("user_features on " + later, none.get(0).what());
     assertTrue(none.get(0).bytes() <= 1, "nothing to read: " + none);
-    assertEquals(List.of(new CodegenChoice.Input(dir.resolve("input") + "/dt=" + later, 0)), c.inputs(Stages.INGEST, later));
+    assertEquals(
+        List.of(new CodegenChoice.Input(dir.resolve("input") + "/dt=" + later, 0)),
+        c.inputs(Stages.INGEST, later));
     Settings elsewhere = settings("warehouse.path", dir.resolve("empty").toString());
-    assertEquals(List.of(new CodegenChoice.Input("user_features on " + D, 0)), choice(elsewhere).inputs(Stages.SCORE, D));
+    assertEquals(
+        List.of(new CodegenChoice.Input("user_features on " + D, 0)),
+        choice(elsewhere).inputs(Stages.SCORE, D));
   }
 
-  /** Runs the check with neither codegen setting in the shared session, then puts the test settings back. */
+  /**
+   * Runs the check with neither codegen setting in the shared session, then puts the test settings
+   * back.
+   */
   private static void withoutExplicitSettings(Runnable check) {
     RuntimeConfig conf = SparkTestSupport.spark().conf();
     Map<String, String> saved = new HashMap<>();
@@ -130,40 +164,45 @@ class CodegenChoiceTest {
   void applyForSetsTheChoiceForTheStageAndPutsTheSessionBack() throws IOException {
     write(dir.resolve("input/dt=" + D + "/a.json"), 8);
     RuntimeConfig conf = SparkTestSupport.spark().conf();
-    withoutExplicitSettings(() -> {
-      try (CodegenChoice.Restore r = choice(settings()).applyFor(Stages.INGEST, D)) {
-        assertEquals("false", conf.get(WHOLE_STAGE));
-        assertEquals("NO_CODEGEN", conf.get(FACTORY_MODE));
-      }
-      assertFalse(conf.contains(WHOLE_STAGE));
-      assertFalse(conf.contains(FACTORY_MODE));
-      // 8 bytes reach a minimum of 8: generated code.
-      try (CodegenChoice.Restore r = choice(settings("spark.generated-code-min-bytes", "8")).applyFor(Stages.INGEST, D)) {
-        assertEquals("true", conf.get(WHOLE_STAGE));
-        assertEquals("FALLBACK", conf.get(FACTORY_MODE));
-      }
-      try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "off")).applyFor(Stages.FEATURES, D)) {
-        assertEquals("false", conf.get(WHOLE_STAGE));
-      }
-      assertFalse(conf.contains(WHOLE_STAGE));
-    });
+    withoutExplicitSettings(
+        () -> {
+          try (CodegenChoice.Restore r = choice(settings()).applyFor(Stages.INGEST, D)) {
+            assertEquals("false", conf.get(WHOLE_STAGE));
+            assertEquals("NO_CODEGEN", conf.get(FACTORY_MODE));
+          }
+          assertFalse(conf.contains(WHOLE_STAGE));
+          assertFalse(conf.contains(FACTORY_MODE));
+          // 8 bytes reach a minimum of 8: generated code.
+          try (CodegenChoice.Restore r =
+              choice(settings("spark.generated-code-min-bytes", "8")).applyFor(Stages.INGEST, D)) {
+            assertEquals("true", conf.get(WHOLE_STAGE));
+            assertEquals("FALLBACK", conf.get(FACTORY_MODE));
+          }
+          try (CodegenChoice.Restore r =
+              choice(settings("spark.generated-code", "off")).applyFor(Stages.FEATURES, D)) {
+            assertEquals("false", conf.get(WHOLE_STAGE));
+          }
+          assertFalse(conf.contains(WHOLE_STAGE));
+        });
   }
 
   @Test
   void anExplicitSparkSettingWins() throws IOException {
     write(dir.resolve("input/dt=" + D + "/a.json"), 8);
     RuntimeConfig conf = SparkTestSupport.spark().conf();
-    withoutExplicitSettings(() -> {
-      conf.set(WHOLE_STAGE, "false");
-      try {
-        try (CodegenChoice.Restore r = choice(settings("spark.generated-code", "on")).applyFor(Stages.INGEST, D)) {
-          assertEquals("false", conf.get(WHOLE_STAGE));
-          assertFalse(conf.contains(FACTORY_MODE));
-        }
-        assertEquals("false", conf.get(WHOLE_STAGE));
-      } finally {
-        conf.unset(WHOLE_STAGE);
-      }
-    });
+    withoutExplicitSettings(
+        () -> {
+          conf.set(WHOLE_STAGE, "false");
+          try {
+            try (CodegenChoice.Restore r =
+                choice(settings("spark.generated-code", "on")).applyFor(Stages.INGEST, D)) {
+              assertEquals("false", conf.get(WHOLE_STAGE));
+              assertFalse(conf.contains(FACTORY_MODE));
+            }
+            assertEquals("false", conf.get(WHOLE_STAGE));
+          } finally {
+            conf.unset(WHOLE_STAGE);
+          }
+        });
   }
 }

@@ -9,7 +9,6 @@ import dev.segments.common.tables.TableNames;
 import dev.segments.jobs.TestRuns;
 import java.sql.Date;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,11 @@ class ScoringTest {
 
   private static Map<String, Row> scores(String table, String id, Date date, String workspace) {
     Map<String, Row> byId = new HashMap<>();
-    for (Row r : runs.table(table)
-        .where(col("as_of_date").equalTo(lit(date)).and(col("workspace").equalTo(lit(workspace)))).collectAsList()) {
+    for (Row r :
+        runs.table(table)
+            .where(
+                col("as_of_date").equalTo(lit(date)).and(col("workspace").equalTo(lit(workspace))))
+            .collectAsList()) {
       byId.put(r.getString(r.fieldIndex(id)), r);
     }
     return byId;
@@ -73,9 +75,20 @@ class ScoringTest {
     }
   }
 
-  private static final List<String> USER_COLUMNS = List.of("account_id", "raw_score", "engagement_score",
-      "frequency", "breadth", "active", "activation_progress", "activation_steps_done", "activated",
-      "previous_score", "score_change", "trend");
+  private static final List<String> USER_COLUMNS =
+      List.of(
+          "account_id",
+          "raw_score",
+          "engagement_score",
+          "frequency",
+          "breadth",
+          "active",
+          "activation_progress",
+          "activation_steps_done",
+          "activated",
+          "previous_score",
+          "score_change",
+          "trend");
 
   @Test
   void exponentialScoresOnTheDayBeforeAreTheBaseOfScoreChange() {
@@ -108,18 +121,102 @@ class ScoringTest {
     // Change against D2 (85, 0, 54, 0, 0, 90): +5, +35, -3, 0, +13, -17.
     Map<String, Row> d3 = scores(TableNames.USER_SCORES, "user_id", D3, "default");
     assertEquals(6, d3.size());
-    assertColumns("u1", d3.get("u1"), USER_COLUMNS, "acme", 16.0, 90, 1, 100.0, true, 100.0,
-        List.of("created", "invited_recently", "is_admin", "regular"), true, 85, 5, "steady");
-    assertColumns("u2", d3.get("u2"), USER_COLUMNS, "acme", 3.0, 35, 1, 50.0, true, 25.0,
-        List.of("regular"), false, 0, 35, "red_hot");
-    assertColumns("u3", d3.get("u3"), USER_COLUMNS, "acme", 5.0, 51, 1, 50.0, true, 50.0,
-        List.of("invited_recently", "regular"), false, 54, -3, "steady");
-    assertColumns("u4", d3.get("u4"), USER_COLUMNS, "globex", 0.0, 0, 0, 0.0, false, 25.0,
-        List.of("regular"), false, 0, 0, "steady");
-    assertColumns("u5", d3.get("u5"), USER_COLUMNS, "globex", 1.0, 13, 1, 50.0, true, 25.0,
-        List.of("regular"), false, 0, 13, "red_hot");
-    assertColumns("u6", d3.get("u6"), USER_COLUMNS, "globex", 9.0, 73, 1, 50.0, true, 75.0,
-        List.of("created", "is_admin", "regular"), false, 90, -17, "ice_cold");
+    assertColumns(
+        "u1",
+        d3.get("u1"),
+        USER_COLUMNS,
+        "acme",
+        16.0,
+        90,
+        1,
+        100.0,
+        true,
+        100.0,
+        List.of("created", "invited_recently", "is_admin", "regular"),
+        true,
+        85,
+        5,
+        "steady");
+    assertColumns(
+        "u2",
+        d3.get("u2"),
+        USER_COLUMNS,
+        "acme",
+        3.0,
+        35,
+        1,
+        50.0,
+        true,
+        25.0,
+        List.of("regular"),
+        false,
+        0,
+        35,
+        "red_hot");
+    assertColumns(
+        "u3",
+        d3.get("u3"),
+        USER_COLUMNS,
+        "acme",
+        5.0,
+        51,
+        1,
+        50.0,
+        true,
+        50.0,
+        List.of("invited_recently", "regular"),
+        false,
+        54,
+        -3,
+        "steady");
+    assertColumns(
+        "u4",
+        d3.get("u4"),
+        USER_COLUMNS,
+        "globex",
+        0.0,
+        0,
+        0,
+        0.0,
+        false,
+        25.0,
+        List.of("regular"),
+        false,
+        0,
+        0,
+        "steady");
+    assertColumns(
+        "u5",
+        d3.get("u5"),
+        USER_COLUMNS,
+        "globex",
+        1.0,
+        13,
+        1,
+        50.0,
+        true,
+        25.0,
+        List.of("regular"),
+        false,
+        0,
+        13,
+        "red_hot");
+    assertColumns(
+        "u6",
+        d3.get("u6"),
+        USER_COLUMNS,
+        "globex",
+        9.0,
+        73,
+        1,
+        50.0,
+        true,
+        75.0,
+        List.of("created", "is_admin", "regular"),
+        false,
+        90,
+        -17,
+        "ice_cold");
   }
 
   @Test
@@ -128,24 +225,101 @@ class ScoringTest {
     // = 2 of 6, 7): acme 90, globex 100 x (1 - 10^(-6/7)) = 86.11 -> 86.
     // D3: acme 16 + 3 + 5 = 24, globex 0 + 1 + 9 = 10 -> benchmark 24: acme 90, globex
     // 100 x (1 - 10^(-10/24)) = 61.69 -> 62; change 0 (steady) and -24 (ice_cold).
-    // avg_user_score over active users: acme (90 + 35 + 51) / 3 = 58.67 -> 58.7; globex (13 + 73) / 2 = 43.
+    // avg_user_score over active users: acme (90 + 35 + 51) / 3 = 58.67 -> 58.7; globex (13 + 73) /
+    // 2 = 43.
     // total_users (any event in 7 days) 3 and 3; active users 3 and 2 (u4 only logged in).
     // adoption of 4 scored events in the period: acme create, invite, edit, comment 100; globex
     // comment, edit 50; all time globex adds create (u6 D2): 75.
     // Activation: acme team_invites (u3 3 + u1 2 = 5 invites >= 3) and pro -> 100; globex neither.
-    List<String> cols = List.of("raw_score", "engagement_score", "frequency", "breadth", "active",
-        "activation_progress", "activation_steps_done", "activated", "previous_score", "score_change", "trend",
-        "avg_user_score", "total_users", "active_users", "active_user_pct", "activated_users", "adoption",
-        "adoption_all_time");
+    List<String> cols =
+        List.of(
+            "raw_score",
+            "engagement_score",
+            "frequency",
+            "breadth",
+            "active",
+            "activation_progress",
+            "activation_steps_done",
+            "activated",
+            "previous_score",
+            "score_change",
+            "trend",
+            "avg_user_score",
+            "total_users",
+            "active_users",
+            "active_user_pct",
+            "activated_users",
+            "adoption",
+            "adoption_all_time");
     Map<String, Row> d3 = scores(TableNames.ACCOUNT_SCORES, "account_id", D3, "default");
     assertEquals(3, d3.size());
-    assertColumns("acme", d3.get("acme"), cols, 24.0, 90, 1, 100.0, true, 100.0, List.of("team_invites", "pro"), true,
-        90, 0, "steady", 58.7, 3, 3, 100.0, 1, 100.0, 100.0);
-    assertColumns("globex", d3.get("globex"), cols, 10.0, 62, 1, 100.0, true, 0.0, List.of(), false,
-        86, -24, "ice_cold", 43.0, 3, 2, 66.7, 0, 50.0, 75.0);
+    assertColumns(
+        "acme",
+        d3.get("acme"),
+        cols,
+        24.0,
+        90,
+        1,
+        100.0,
+        true,
+        100.0,
+        List.of("team_invites", "pro"),
+        true,
+        90,
+        0,
+        "steady",
+        58.7,
+        3,
+        3,
+        100.0,
+        1,
+        100.0,
+        100.0);
+    assertColumns(
+        "globex",
+        d3.get("globex"),
+        cols,
+        10.0,
+        62,
+        1,
+        100.0,
+        true,
+        0.0,
+        List.of(),
+        false,
+        86,
+        -24,
+        "ice_cold",
+        43.0,
+        3,
+        2,
+        66.7,
+        0,
+        50.0,
+        75.0);
     // initech: traits, no users: nothing to score; no plan, so not pro.
-    assertColumns("initech", d3.get("initech"), cols, 0.0, 0, 0, 0.0, false, 0.0, List.of(), false,
-        0, 0, "steady", null, 0, 0, null, 0, 0.0, 0.0);
+    assertColumns(
+        "initech",
+        d3.get("initech"),
+        cols,
+        0.0,
+        0,
+        0,
+        0.0,
+        false,
+        0.0,
+        List.of(),
+        false,
+        0,
+        0,
+        "steady",
+        null,
+        0,
+        0,
+        null,
+        0,
+        0.0,
+        0.0);
   }
 
   @Test
@@ -156,50 +330,138 @@ class ScoringTest {
     // days earlier: score_change and trend null.
     Map<String, Row> users = scores(TableNames.USER_SCORES, "user_id", D3, "lin");
     assertEquals(List.of("u1", "u2", "u3"), users.keySet().stream().sorted().toList());
-    List<String> cols = List.of("raw_score", "engagement_score", "frequency", "breadth", "activation_progress",
-        "activation_steps_done", "activated", "previous_score", "score_change", "trend");
-    assertColumns("u1", users.get("u1"), cols, 27.0, 100, 3, 100.0, null, List.of(), null, null, null, null);
-    assertColumns("u2", users.get("u2"), cols, 9.0, 33, 2, 50.0, null, List.of(), null, null, null, null);
-    assertColumns("u3", users.get("u3"), cols, 7.0, 26, 2, 50.0, null, List.of(), null, null, null, null);
+    List<String> cols =
+        List.of(
+            "raw_score",
+            "engagement_score",
+            "frequency",
+            "breadth",
+            "activation_progress",
+            "activation_steps_done",
+            "activated",
+            "previous_score",
+            "score_change",
+            "trend");
+    assertColumns(
+        "u1", users.get("u1"), cols, 27.0, 100, 3, 100.0, null, List.of(), null, null, null, null);
+    assertColumns(
+        "u2", users.get("u2"), cols, 9.0, 33, 2, 50.0, null, List.of(), null, null, null, null);
+    assertColumns(
+        "u3", users.get("u3"), cols, 7.0, 26, 2, 50.0, null, List.of(), null, null, null, null);
     // Accounts: only those with a user in the population. acme raw 43 = its own benchmark -> 100;
     // avg (100 + 33 + 26) / 3 = 53.0; active on D1, D2, D3.
     Map<String, Row> accounts = scores(TableNames.ACCOUNT_SCORES, "account_id", D3, "lin");
     assertEquals(List.of("acme"), List.copyOf(accounts.keySet()));
-    assertColumns("acme", accounts.get("acme"),
-        List.of("raw_score", "engagement_score", "frequency", "avg_user_score", "active_users", "activated_users", "adoption"),
-        43.0, 100, 3, 53.0, 3, 0, 100.0);
+    assertColumns(
+        "acme",
+        accounts.get("acme"),
+        List.of(
+            "raw_score",
+            "engagement_score",
+            "frequency",
+            "avg_user_score",
+            "active_users",
+            "activated_users",
+            "adoption"),
+        43.0,
+        100,
+        3,
+        53.0,
+        3,
+        0,
+        100.0);
   }
 
   @Test
   void thresholdsHoldTheDistributionsAndTheBandsOfTheDay() {
     Map<String, Row> rows = new HashMap<>();
-    for (Row r : runs.table(TableNames.SEGMENT_THRESHOLDS).where(col("as_of_date").equalTo(lit(D3))).collectAsList()) {
-      rows.put(r.getString(1) + "/" + r.getString(2) + "/" + r.getString(3) + "/" + r.getString(4), r);
+    for (Row r :
+        runs.table(TableNames.SEGMENT_THRESHOLDS)
+            .where(col("as_of_date").equalTo(lit(D3)))
+            .collectAsList()) {
+      rows.put(
+          r.getString(1) + "/" + r.getString(2) + "/" + r.getString(3) + "/" + r.getString(4), r);
     }
-    List<String> dist = List.of("entities", "min", "p10", "p20", "p25", "p50", "p75", "p80", "p90", "max", "mean", "benchmark");
+    List<String> dist =
+        List.of(
+            "entities",
+            "min",
+            "p10",
+            "p20",
+            "p25",
+            "p50",
+            "p75",
+            "p80",
+            "p90",
+            "max",
+            "mean",
+            "benchmark");
     // default users' raw scores on D3, sorted: 0, 1, 3, 5, 9, 16. Nearest rank ceil(q x 6):
-    // p10 rank 1 -> 0, p20 and p25 rank 2 -> 1, p50 rank 3 -> 3, p75 and p80 rank 5 -> 9, p90 rank 6 -> 16.
-    assertColumns("raw", rows.get("default/user/raw_score/null"), dist, 6, 0.0, 0.0, 1.0, 1.0, 3.0, 9.0, 9.0, 16.0, 16.0, 34.0 / 6, 16.0);
+    // p10 rank 1 -> 0, p20 and p25 rank 2 -> 1, p50 rank 3 -> 3, p75 and p80 rank 5 -> 9, p90 rank
+    // 6 -> 16.
+    assertColumns(
+        "raw",
+        rows.get("default/user/raw_score/null"),
+        dist,
+        6,
+        0.0,
+        0.0,
+        1.0,
+        1.0,
+        3.0,
+        9.0,
+        9.0,
+        16.0,
+        16.0,
+        34.0 / 6,
+        16.0);
     // Scores 0, 13, 35, 51, 73, 90.
-    assertColumns("score", rows.get("default/user/engagement_score/null"), dist, 6, 0.0, 0.0, 13.0, 13.0, 35.0, 73.0, 73.0, 90.0, 90.0, 262.0 / 6, 16.0);
+    assertColumns(
+        "score",
+        rows.get("default/user/engagement_score/null"),
+        dist,
+        6,
+        0.0,
+        0.0,
+        13.0,
+        13.0,
+        35.0,
+        73.0,
+        73.0,
+        90.0,
+        90.0,
+        262.0 / 6,
+        16.0);
     // Fixed bands of the default workspace; period 1 day: new = created today.
     List<String> bounds = List.of("lower_bound", "upper_bound");
-    assertColumns("most", rows.get("default/user/engagement_score/most_engaged"), bounds, 75.0, 100.0);
-    assertColumns("slightly", rows.get("default/user/engagement_score/slightly_engaged"), bounds, 50.0, 74.0);
+    assertColumns(
+        "most", rows.get("default/user/engagement_score/most_engaged"), bounds, 75.0, 100.0);
+    assertColumns(
+        "slightly", rows.get("default/user/engagement_score/slightly_engaged"), bounds, 50.0, 74.0);
     assertColumns("passive", rows.get("default/user/engagement_score/passive"), bounds, 25.0, 49.0);
-    assertColumns("least", rows.get("default/user/engagement_score/least_engaged"), bounds, 1.0, 24.0);
+    assertColumns(
+        "least", rows.get("default/user/engagement_score/least_engaged"), bounds, 1.0, 24.0);
     assertColumns("red_hot", rows.get("default/user/score_change/red_hot"), bounds, 10.0, null);
     assertColumns("ice_cold", rows.get("default/user/score_change/ice_cold"), bounds, null, -10.0);
     assertColumns("new", rows.get("default/user/days_since_created/new"), bounds, 0.0, 0.0);
-    assertColumns("mature", rows.get("default/user/days_since_created/mature"), bounds, 181.0, null);
-    assertColumns("inactive", rows.get("default/user/days_since_last_seen/recently_inactive"), bounds, 30.0, 60.0);
+    assertColumns(
+        "mature", rows.get("default/user/days_since_created/mature"), bounds, 181.0, null);
+    assertColumns(
+        "inactive",
+        rows.get("default/user/days_since_last_seen/recently_inactive"),
+        bounds,
+        30.0,
+        60.0);
     assertColumns("multi", rows.get("default/account/active_users/multi_user"), bounds, 2.0, null);
     // lin: percentile bands from the positive user scores 26, 33, 100: p25 rank 1 -> 26, p50
     // rank 2 -> 33, p75 rank 3 -> 100.
-    assertColumns("lin most", rows.get("lin/user/engagement_score/most_engaged"), bounds, 100.0, 100.0);
-    assertColumns("lin slightly", rows.get("lin/user/engagement_score/slightly_engaged"), bounds, 33.0, 99.0);
+    assertColumns(
+        "lin most", rows.get("lin/user/engagement_score/most_engaged"), bounds, 100.0, 100.0);
+    assertColumns(
+        "lin slightly", rows.get("lin/user/engagement_score/slightly_engaged"), bounds, 33.0, 99.0);
     assertColumns("lin passive", rows.get("lin/user/engagement_score/passive"), bounds, 26.0, 32.0);
-    assertColumns("lin least", rows.get("lin/user/engagement_score/least_engaged"), bounds, 1.0, 25.0);
+    assertColumns(
+        "lin least", rows.get("lin/user/engagement_score/least_engaged"), bounds, 1.0, 25.0);
     assertNull(rows.get("default/user/active_users/multi_user"), "multi_user is for accounts only");
   }
 

@@ -40,7 +40,8 @@ class SegmentsTest {
   static final Date D3 = Date.valueOf("2026-04-03");
 
   /** Written to the scenario's segments folder before it runs. */
-  static final String DEFINITIONS = """
+  static final String DEFINITIONS =
+      """
       segments = [
         # Field operators (users)
         { id = op_eq, entity = user, where = { field = role, op = "=", value = admin } }
@@ -108,8 +109,12 @@ class SegmentsTest {
 
   private static Map<String, Set<String>> members(Date date) {
     Map<String, Set<String>> out = new TreeMap<>();
-    for (Row r : runs.table(TableNames.SEGMENT_MEMBERS).where(col("as_of_date").equalTo(lit(date))).collectAsList()) {
-      out.computeIfAbsent(r.getString(r.fieldIndex("segment_id")), k -> new TreeSet<>()).add(r.getString(r.fieldIndex("entity_id")));
+    for (Row r :
+        runs.table(TableNames.SEGMENT_MEMBERS)
+            .where(col("as_of_date").equalTo(lit(date)))
+            .collectAsList()) {
+      out.computeIfAbsent(r.getString(r.fieldIndex("segment_id")), k -> new TreeSet<>())
+          .add(r.getString(r.fieldIndex("entity_id")));
     }
     return out;
   }
@@ -146,7 +151,8 @@ class SegmentsTest {
 
   @Test
   void eventConditions() {
-    // invites in D1..D3: u1 2, u3 3. Edits on D3 alone: u2 1, u6 3, others 0 (at most 1 includes 0).
+    // invites in D1..D3: u1 2, u3 3. Edits on D3 alone: u2 1, u6 3, others 0 (at most 1 includes
+    // 0).
     expect("ev_at_least", "u1", "u3");
     expect("ev_at_most", "u1", "u2", "u3", "u4", "u5");
     // Comments ever: u1 2 (D2), u3 1, u5 1. Never created: all but u1 and u6.
@@ -155,7 +161,8 @@ class SegmentsTest {
     // Window edge: 2 days = D2..D3, so u2's edits of D1 do not count, its D3 edit does.
     expect("ev_window_edge", "u1", "u2", "u6");
     expect("ev_property", "u2");
-    // First create: u1 on D1 (2 days ago), u6 on D2 (1 day ago, not more than 1). Last invite on D3: u1, u3.
+    // First create: u1 on D1 (2 days ago), u6 on D2 (1 day ago, not more than 1). Last invite on
+    // D3: u1, u3.
     expect("ev_first_over_1d", "u1");
     expect("ev_last_today", "u1", "u3");
   }
@@ -165,7 +172,8 @@ class SegmentsTest {
     expect("in_pro_account", "u1", "u2", "u3");
     // not (admin or score > 40) leaves u2, u4, u5; of those, u5 commented on D3 and u4 is named.
     expect("nested", "u4", "u5");
-    // A chain defined in reverse order: ref_a = op_ge (u1, u6); ref_b = not ref_a; ref_c = ref_b and activation 25.
+    // A chain defined in reverse order: ref_a = op_ge (u1, u6); ref_b = not ref_a; ref_c = ref_b
+    // and activation 25.
     expect("ref_a", "u1", "u6");
     expect("ref_b", "u2", "u3", "u4", "u5");
     expect("ref_c", "u2", "u4", "u5");
@@ -217,33 +225,62 @@ class SegmentsTest {
     for (String id : List.of("op_eq", "acc_ne", "most_engaged_users")) {
       Set<String> fromTable = new TreeSet<>();
       String idColumn = id.startsWith("acc") ? "account_id" : "user_id";
-      for (Row r : runs.table(TableNames.segment(id)).where(col("as_of_date").equalTo(lit(D3))).collectAsList()) {
+      for (Row r :
+          runs.table(TableNames.segment(id))
+              .where(col("as_of_date").equalTo(lit(D3)))
+              .collectAsList()) {
         fromTable.add(r.getString(r.fieldIndex(idColumn)));
       }
       assertEquals(d3.getOrDefault(id, Set.of()), fromTable, "segment_" + id);
     }
     // most engaged (>= 75): D2 u1 85, u6 90; D3 only u1. slightly (50-74): D2 u3 54; D3 u3, u6.
     List<String> changes = new ArrayList<>();
-    for (Row r : runs.table(TableNames.SEGMENT_CHANGES).where(col("as_of_date").equalTo(lit(D3))
-        .and(col("segment_id").isin("most_engaged_users", "slightly_engaged_users"))).collectAsList()) {
-      changes.add(r.getString(r.fieldIndex("segment_id")) + " " + r.getString(r.fieldIndex("entity_id")) + " " + r.getString(r.fieldIndex("change")));
+    for (Row r :
+        runs.table(TableNames.SEGMENT_CHANGES)
+            .where(
+                col("as_of_date")
+                    .equalTo(lit(D3))
+                    .and(col("segment_id").isin("most_engaged_users", "slightly_engaged_users")))
+            .collectAsList()) {
+      changes.add(
+          r.getString(r.fieldIndex("segment_id"))
+              + " "
+              + r.getString(r.fieldIndex("entity_id"))
+              + " "
+              + r.getString(r.fieldIndex("change")));
     }
     changes.sort(String::compareTo);
-    assertEquals(List.of("most_engaged_users u6 exited", "slightly_engaged_users u6 entered"), changes);
-    Row sizes = runs.table(TableNames.SEGMENT_SIZES).where(col("as_of_date").equalTo(lit(D3))
-        .and(col("segment_id").equalTo("slightly_engaged_users"))).first();
-    assertEquals(List.of(2L, 1L, 0L), List.of(sizes.getLong(sizes.fieldIndex("members")),
-        sizes.getLong(sizes.fieldIndex("entered")), sizes.getLong(sizes.fieldIndex("exited"))));
-    Row def = runs.table(TableNames.SEGMENT_DEFINITIONS).where(col("segment_id").equalTo("ref_b")).first();
+    assertEquals(
+        List.of("most_engaged_users u6 exited", "slightly_engaged_users u6 entered"), changes);
+    Row sizes =
+        runs.table(TableNames.SEGMENT_SIZES)
+            .where(
+                col("as_of_date")
+                    .equalTo(lit(D3))
+                    .and(col("segment_id").equalTo("slightly_engaged_users")))
+            .first();
+    assertEquals(
+        List.of(2L, 1L, 0L),
+        List.of(
+            sizes.getLong(sizes.fieldIndex("members")),
+            sizes.getLong(sizes.fieldIndex("entered")),
+            sizes.getLong(sizes.fieldIndex("exited"))));
+    Row def =
+        runs.table(TableNames.SEGMENT_DEFINITIONS)
+            .where(col("segment_id").equalTo("ref_b"))
+            .first();
     assertEquals("custom", def.getString(def.fieldIndex("kind")));
-    assertTrue(def.getString(def.fieldIndex("definition")).contains("\"segment\":\"ref_a\""), def.toString());
+    assertTrue(
+        def.getString(def.fieldIndex("definition")).contains("\"segment\":\"ref_a\""),
+        def.toString());
     assertEquals(Date.valueOf("2026-04-01"), def.getDate(def.fieldIndex("first_defined")));
   }
 
   @Test
   void previewPrintsSizeAndMembersAndWritesNothing() throws Exception {
     Path file = java.nio.file.Files.createTempFile("preview", ".conf");
-    java.nio.file.Files.writeString(file,
+    java.nio.file.Files.writeString(
+        file,
         "segments = [ { id = try_admins, entity = user, where = { field = role, op = \"=\", value = admin } } ]");
     java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
     java.io.PrintStream original = System.out;
@@ -258,14 +295,18 @@ class SegmentsTest {
     assertTrue(out.contains("try_admins on 2026-04-03: 2 members (nothing written)"), out);
     assertTrue(out.contains("op_between on 2026-04-03: 3 members (nothing written)"), out);
     assertTrue(out.contains("u6"), out);
-    assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of(runs.warehouse().path(TableNames.segment("try_admins")))),
+    assertTrue(
+        !java.nio.file.Files.exists(
+            java.nio.file.Path.of(runs.warehouse().path(TableNames.segment("try_admins")))),
         "preview must not write a table");
   }
 
   @Test
   void validateExitsNonZeroOnABadDefinition() throws Exception {
     Path bad = java.nio.file.Files.createTempDirectory("bad-segments");
-    java.nio.file.Files.writeString(bad.resolve("bad.conf"), "segments = [ { id = x, entity = user, where = { field = nope, op = is_set } } ]");
+    java.nio.file.Files.writeString(
+        bad.resolve("bad.conf"),
+        "segments = [ { id = x, entity = user, where = { field = nope, op = is_set } } ]");
     assertEquals(1, runs.run("validate", "--segments-dir", bad.toString()));
     assertEquals(0, runs.run("validate"));
   }
