@@ -17,8 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.Await;
-import scala.concurrent.duration.Duration;
 
 /**
  * The Delta tables under one warehouse root: where each lives, reading them, and the one way we
@@ -251,16 +249,27 @@ public final class Warehouse {
   }
 
   /**
-   * The observed row count of a write that has finished (its metrics arrive with the job's end).
+   * The observed row count of a write that has finished (its metrics arrive through Spark's
+   * listener bus just after the job's end). {@code getAsJava} is the same on every Spark line we
+   * build for; it blocks, so it is waited for with a limit.
    */
   private static long rowsOf(Observation observed, String table) {
+    java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> metrics =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return observed.getAsJava();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            });
     try {
-      Row metrics = Await.result(observed.future(), Duration.create(2, TimeUnit.MINUTES));
-      return metrics.getLong(0);
+      return ((Number) metrics.get(2, TimeUnit.MINUTES).get("rows")).longValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while counting the rows written to " + table, e);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(
           "The write to " + table + " committed but reported no row count", e);
     }
