@@ -22,26 +22,11 @@ public final class TableNames {
   public static final String SEGMENT_CHANGES = "segment_changes";
   public static final String SEGMENT_SIZES = "segment_sizes";
 
-  /** Every table, in the order the pipeline first writes them. */
-  public static final List<String> ALL =
-      List.of(
-          EVENTS,
-          EVENTS_REJECTED,
-          INGEST_RUNS,
-          USER_TRAITS,
-          ACCOUNT_TRAITS,
-          MEMBERSHIPS,
-          USER_DAILY_ACTIVITY,
-          USER_EVENT_TOTALS,
-          USER_FEATURES,
-          ACCOUNT_FEATURES,
-          USER_SCORES,
-          ACCOUNT_SCORES,
-          SEGMENT_THRESHOLDS,
-          SEGMENT_DEFINITIONS,
-          SEGMENT_MEMBERS,
-          SEGMENT_CHANGES,
-          SEGMENT_SIZES);
+  /**
+   * Every table with a fixed name, in the order the pipeline first writes them (the catalog's
+   * order).
+   */
+  public static final List<String> ALL = TableCatalog.ALL.stream().map(TableSpec::name).toList();
 
   /** The membership table of one segment (one per segment id; not in {@link #ALL}). */
   public static String segment(String id) {
