@@ -16,12 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The hand-computed checks of the rollup and the window aggregates again, with Spark's whole-stage
  * generated code on: the path production takes at scale ({@code spark.generated-code = auto} above
  * 32 MiB), which the rest of the suite, interpreted for speed, never runs.
  */
+@Isolated
 class GeneratedCodeTest {
   private static final Map<String, String> GENERATED =
       Map.of("spark.sql.codegen.wholeStage", "true", "spark.sql.codegen.factoryMode", "FALLBACK");

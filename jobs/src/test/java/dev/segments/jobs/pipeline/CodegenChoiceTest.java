@@ -21,7 +21,9 @@ import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
+@Isolated
 class CodegenChoiceTest {
   private static final LocalDate D = LocalDate.parse("2026-03-10");
   private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";

@@ -277,6 +277,7 @@ class SegmentsTest {
   }
 
   @Test
+  @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_OUT)
   void previewPrintsSizeAndMembersAndWritesNothing() throws Exception {
     Path file = java.nio.file.Files.createTempFile("preview", ".conf");
     java.nio.file.Files.writeString(
