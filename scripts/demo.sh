@@ -23,9 +23,11 @@ small=("${small_data_opts[@]}" '-Dspark.conf."spark.databricks.delta.properties.
 # One JVM runs all days: let the JIT compile fully (scripts/segments defaults to quick C1 only).
 export SEGMENTS_JVM_OPTS="${SEGMENTS_JVM_OPTS:--XX:+UseParallelGC}"
 opts=(-Dinput.path="$demo/input" -Dwarehouse.path="$demo/warehouse" -Dcatalog.database="" "${small[@]}" "$@")
+# The last day's export: a files destination (docs/exports.md) with a few suggested segments.
+exports=(-Dexports.destinations.files="{ type = files, path = \"$demo/exports\", segments = [\"most_engaged_*\", \"red_hot_*\", \"ice_cold_*\"], fields = [engagement_score, activation_progress] }")
 
 began=$(date +%s)
-rm -rf "$demo/warehouse"
+rm -rf "$demo/warehouse" "$demo/exports"
 # Ingest and features for every day; scores and segments (one Delta table each, ~0.5 s per table
 # per day here) for the last RECENT_DAYS days: enough for entered / exited on the last day (the
 # 30-day score change needs 30 days of earlier scores, which a 30-day demo cannot have anyway).
@@ -38,5 +40,6 @@ SEGMENTS_TOOLS=1 scripts/segments steps "${opts[@]}" -- \
     --users "$users" --accounts "$accounts" --seed 42 + \
   run "${opts[@]}" --from "$start" --to "$end" --stages ingest,features + \
   run "${opts[@]}" --from "$recent_start" --to "$end" --stages score,segments + \
+  export "${opts[@]}" "${exports[@]}" --date "$end" + \
   summary "${opts[@]}"
-echo "demo: $days days, $users users, $accounts accounts in $(( $(date +%s) - began )) s; tables under $demo/warehouse"
+echo "demo: $days days, $users users, $accounts accounts in $(( $(date +%s) - began )) s; tables under $demo/warehouse, exports under $demo/exports"

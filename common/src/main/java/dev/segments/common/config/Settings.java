@@ -24,7 +24,8 @@ public record Settings(
     FeatureSettings features,
     ScoringSettings scoring,
     String segmentsDir,
-    SparkSettings spark) {
+    SparkSettings spark,
+    ExportSettings exports) {
 
   public Settings {
     userTraits = List.copyOf(userTraits);

@@ -36,7 +36,12 @@ public final class SettingsLoader {
 
   /** Sections whose keys are the user's own (no fixed schema in reference.conf). */
   private static final List<String> OPEN_SECTIONS =
-      List.of("traits.user.", "traits.account.", "spark.conf.", "scoring.workspaces.");
+      List.of(
+          "traits.user.",
+          "traits.account.",
+          "spark.conf.",
+          "scoring.workspaces.",
+          "exports.destinations.");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Set<String> RESERVED_USER_COLUMNS =
@@ -209,6 +214,16 @@ public final class SettingsLoader {
             accountTraits,
             r.problems);
     String segmentsDir = r.nonEmptyString("segments.dir");
+    ExportSettings exports =
+        ExportConfigReader.read(
+            config,
+            windows,
+            userTraits,
+            accountTraits,
+            scoring.workspaces().stream()
+                .map(Workspace::name)
+                .collect(java.util.stream.Collectors.toSet()),
+            r.problems);
     r.throwIfProblems();
     return new Settings(
         warehouse,
@@ -222,7 +237,8 @@ public final class SettingsLoader {
         new FeatureSettings(windows, totalUsersWindow, retention),
         scoring,
         segmentsDir,
-        new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes));
+        new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes),
+        exports);
   }
 
   /**

@@ -538,6 +538,82 @@ public final class TableCatalog {
           List.of("segment_id"),
           "");
 
+  public static final TableSpec EXPORT_STATE =
+      new TableSpec(
+          TableNames.EXPORT_STATE,
+          "Exports",
+          "export",
+          "What each export destination last acknowledged, one row per destination and record: the diff"
+              + " base of the next sync.",
+          "A run sends the records whose values or segments differ from their acknowledged row, the"
+              + " members that left, and the rows that failed before. A row moves only when the destination"
+              + " acknowledged it; a failed send keeps the acknowledged values and records the error.",
+          List.of(
+              of("destination", "string", "`exports.destinations.<name>`"),
+              of("entity", "string", "`user` or `account`"),
+              of(
+                  "entity_id",
+                  "string",
+                  "the user or account id (for a list or tag: the segment id, with entity"
+                      + " `user_segment` or `account_segment`)"),
+              of(
+                  "key",
+                  "string",
+                  "the value that identifies it in the destination (`user-id-column`, `account-id-column`)"),
+              of(
+                  "hash",
+                  "string",
+                  "SHA-256 of the acknowledged segments and field values (null: nothing acknowledged yet)"),
+              of("segments", "array<string>", "the segments the destination holds the record in"),
+              of(
+                  "remote_id",
+                  "string",
+                  "the destination's own id of the record (HubSpot record id, Intercom contact id)"),
+              of("status", "string", "`ok`, or `failed` (retried by the next run)"),
+              of("attempts", "int", "failed sends since the last acknowledged one"),
+              of("last_error", "string", "why the last send failed (null when ok)"),
+              of("last_run_id", "string", "the export run that last sent it"),
+              of("acknowledged_at", "timestamp", "when the destination last acknowledged it"),
+              of("as_of_date", "date", "the date whose segments were last sent")),
+          Optional.empty(),
+          WriteMode.KEYED_MERGE,
+          Optional.empty(),
+          List.of("destination", "entity", "entity_id"),
+          "");
+
+  public static final TableSpec EXPORT_RUNS =
+      new TableSpec(
+          TableNames.EXPORT_RUNS,
+          "Exports",
+          "export",
+          "One row per destination per export run: what was sent and what came back.",
+          "",
+          List.of(
+              of("run_id", "string", "the export run (shared by its destinations)"),
+              of("as_of_date", "date", "the date whose segments were sent"),
+              of("destination", "string", "`exports.destinations.<name>`"),
+              of("type", "string", "`hubspot`, `intercom`, `segment` or `files`"),
+              of("started_at", "timestamp", "when this destination's sync started"),
+              of("duration_ms", "long", "how long it took"),
+              of("sent", "long", "records sent (adds, changes, removes and earlier failures)"),
+              of("acknowledged", "long", "records the destination acknowledged"),
+              of(
+                  "rejected",
+                  "long",
+                  "records the destination refused (kept as failed in `export_state`)"),
+              of("retried", "long", "requests sent again (429s, 5xx, timeouts, split batches)"),
+              of("requests", "long", "HTTP requests (files: files written)"),
+              of(
+                  "status",
+                  "string",
+                  "`ok`, `partial` (some records rejected), `failed` or `dry_run`"),
+              of("error", "string", "why it failed (null when ok)")),
+          Optional.empty(),
+          WriteMode.APPEND,
+          Optional.empty(),
+          List.of("run_id", "destination"),
+          "");
+
   /** Every table with a fixed name, in the order the pipeline first writes them. */
   public static final List<TableSpec> ALL =
       List.of(
@@ -557,7 +633,9 @@ public final class TableCatalog {
           SEGMENT_DEFINITIONS,
           SEGMENT_MEMBERS,
           SEGMENT_CHANGES,
-          SEGMENT_SIZES);
+          SEGMENT_SIZES,
+          EXPORT_STATE,
+          EXPORT_RUNS);
 
   private static final Map<String, TableSpec> BY_NAME = new LinkedHashMap<>();
 
@@ -613,7 +691,8 @@ public final class TableCatalog {
       Map.of(
           "Scores",
               "How every measure is computed, with a worked example: [scoring.md](scoring.md).",
-          "Segments", "The language and the semantics: [segments.md](segments.md).");
+          "Segments", "The language and the semantics: [segments.md](segments.md).",
+          "Exports", "Destinations, diffs, retries and resyncs: [exports.md](exports.md).");
 
   /** docs/tables.md: every table of the catalog, by group, in pipeline order. */
   public static String markdown() {

@@ -118,6 +118,18 @@ public record TableSpec(
     }
   }
 
+  /** The schema of a table whose columns are all fixed (no windows, no traits). */
+  public StructType schema() {
+    StructType schema = new StructType();
+    for (ColumnSpec c : columns) {
+      if (c.isTraits() || c.isWindowed()) {
+        throw new IllegalStateException(name + " has configured columns: no fixed schema");
+      }
+      schema = schema.add(c.name(), c.dataType());
+    }
+    return schema;
+  }
+
   private static final List<DataType> TRAIT_TYPES =
       List.of(
           DataTypes.StringType,

@@ -163,6 +163,55 @@ public final class Warehouse {
     return write(table, rows, null, false);
   }
 
+  /** Appends the rows in one commit, a table written by {@link WriteMode#APPEND}. */
+  public long append(TableSpec table, Dataset<Row> rows) {
+    expect(table, WriteMode.APPEND);
+    if (!exists(table.name())) {
+      return write(table, rows, "true", false);
+    }
+    return write(table, rows, "true", true);
+  }
+
+  /**
+   * Updates the rows whose key matches a row of {@code rows} and inserts the others, in one commit
+   * (a Delta merge on the spec's key), a table written by {@link WriteMode#KEYED_MERGE}. Returns
+   * the rows merged.
+   */
+  public long merge(TableSpec table, Dataset<Row> rows) {
+    expect(table, WriteMode.KEYED_MERGE);
+    if (!exists(table.name())) {
+      return write(table, rows, "true", false);
+    }
+    long start = System.nanoTime();
+    table.check(rows.schema());
+    Dataset<Row> source = table.withComments(rows).cache();
+    try {
+      long count = source.count();
+      String on =
+          table.key().stream()
+              .map(k -> "t.`" + k + "` = s.`" + k + "`")
+              .collect(Collectors.joining(" AND "));
+      DeltaTable.forPath(spark, path(table.name()))
+          .as("t")
+          .merge(source.as("s"), on)
+          .whenMatched()
+          .updateAll()
+          .whenNotMatched()
+          .insertAll()
+          .execute();
+      written.merge(table.name(), count, Long::sum);
+      LOG.info(
+          "Merged {} rows into {} (key {}) in {} ms",
+          count,
+          table.name(),
+          table.key(),
+          (System.nanoTime() - start) / 1_000_000);
+      return count;
+    } finally {
+      source.unpersist();
+    }
+  }
+
   private static void expect(TableSpec table, WriteMode mode) {
     if (table.writeMode() != mode) {
       throw new IllegalArgumentException(

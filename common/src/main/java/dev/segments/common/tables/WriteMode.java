@@ -13,7 +13,12 @@ public enum WriteMode {
    */
   ROWS_OF_RUN_REPLACED("a run of day D replaces the rows whose %s is D"),
   /** Rebuilt whole each run from its previous version and the day's input (small state tables). */
-  WHOLE_TABLE("rebuilt whole by each run from its previous version");
+  WHOLE_TABLE("rebuilt whole by each run from its previous version"),
+  /** State by key: a run updates or inserts the rows of the keys it touched (a Delta merge). */
+  KEYED_MERGE(
+      "a run updates or inserts the rows of the keys it touched (a Delta merge on the key)"),
+  /** A log: every run appends its rows, nothing is replaced (a retry is a run of its own). */
+  APPEND("every run appends its rows (a retry is a run of its own)");
 
   private final String doc;
 

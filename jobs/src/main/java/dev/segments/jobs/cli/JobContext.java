@@ -3,6 +3,7 @@ package dev.segments.jobs.cli;
 import dev.segments.common.config.Settings;
 import dev.segments.common.spark.SparkSessions;
 import dev.segments.jobs.pipeline.Pipeline;
+import dev.segments.jobs.pipeline.Stage;
 import dev.segments.jobs.pipeline.StageContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -20,11 +21,17 @@ public final class JobContext implements AutoCloseable {
   private final SparkSession spark;
   private final boolean ownsSession;
   private StageContext stageContext;
+  private final java.util.Map<String, Object> stageOptions;
 
-  private JobContext(Settings settings, SparkSession spark, boolean ownsSession) {
+  private JobContext(
+      Settings settings,
+      SparkSession spark,
+      boolean ownsSession,
+      java.util.Map<String, Object> stageOptions) {
     this.settings = settings;
     this.spark = spark;
     this.ownsSession = ownsSession;
+    this.stageOptions = stageOptions;
   }
 
   public static JobContext open(ConfigOptions options, String appName) {
@@ -43,7 +50,33 @@ public final class JobContext implements AutoCloseable {
     }
     boolean existing = SparkSessions.existing().isPresent();
     SparkSession spark = SparkSessions.create(appName, settings.spark());
-    return new JobContext(settings, spark, !existing);
+    return new JobContext(settings, spark, !existing, java.util.Map.of());
+  }
+
+  /**
+   * For commands that run stages: the segment definitions (if a stage needs them) and every stage's
+   * own checks ({@link Stage#problems}) pass before Spark starts.
+   *
+   * @param stageOptions the options of a stage's command (empty for {@code run})
+   */
+  public static JobContext open(
+      ConfigOptions options,
+      String appName,
+      java.util.List<Stage> stages,
+      java.util.Map<String, Object> stageOptions) {
+    Settings settings = options.load();
+    LOG.info("Settings: {}", settings);
+    if (stages.stream().anyMatch(Stage::needsSegmentDefinitions)) {
+      dev.segments.jobs.segments.SegmentsJob.definitions(settings);
+    }
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    stages.forEach(s -> problems.addAll(s.problems(settings, stageOptions)));
+    if (!problems.isEmpty()) {
+      throw new dev.segments.common.config.InvalidConfigException(problems);
+    }
+    boolean existing = SparkSessions.existing().isPresent();
+    SparkSession spark = SparkSessions.create(appName, settings.spark());
+    return new JobContext(settings, spark, !existing, stageOptions);
   }
 
   public Settings settings() {
@@ -57,7 +90,7 @@ public final class JobContext implements AutoCloseable {
   /** The context the stages of this command run in (one warehouse for the command). */
   public StageContext stageContext() {
     if (stageContext == null) {
-      stageContext = new StageContext(spark, settings);
+      stageContext = new StageContext(spark, settings).withOptions(stageOptions);
     }
     return stageContext;
   }

@@ -27,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "STAGE[,STAGE...]",
       description =
           "Only these stages (run in pipeline order), e.g. --stages segments to rebuild segment tables over a "
-              + "range after changing definitions. Default: all (ingest,features,score,segments).")
+              + "range after changing definitions. Default: all (ingest,features,score,segments,export).")
   List<String> stages;
 
   static final class Dates {
@@ -66,9 +66,8 @@ public final class RunCommand implements Callable<Integer> {
     LocalDate from = dates.date != null ? dates.date : dates.range.from;
     LocalDate to = dates.date != null ? dates.date : dates.range.to;
     List<Stage> selected = Stages.parse(stages);
-    boolean definitions = selected.stream().anyMatch(Stage::needsSegmentDefinitions);
     try (JobContext ctx =
-        JobContext.open(config, "segments run " + from + ".." + to, definitions)) {
+        JobContext.open(config, "segments run " + from + ".." + to, selected, java.util.Map.of())) {
       System.out.println(
           "stages: " + String.join(" -> ", selected.stream().map(Stage::name).toList()));
       ctx.pipeline().run(from, to, selected, System.out);

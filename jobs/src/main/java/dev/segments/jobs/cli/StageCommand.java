@@ -1,7 +1,11 @@
 package dev.segments.jobs.cli;
 
 import dev.segments.jobs.pipeline.Stage;
+import dev.segments.jobs.pipeline.StageOption;
 import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,15 +43,30 @@ public final class StageCommand implements Callable<Integer> {
             .converters(new DateConverter())
             .description(stage.dateHelp())
             .build());
+    for (StageOption o : stage.options()) {
+      OptionSpec.Builder b = OptionSpec.builder(o.name()).description(o.description());
+      if (o.isFlag()) {
+        b.arity("0").type(boolean.class);
+      } else {
+        b.paramLabel(o.label()).type(String.class);
+      }
+      command.spec.addOption(b.build());
+    }
     return cli;
   }
 
   @Override
   public Integer call() {
     LocalDate date = spec.findOption("--date").getValue();
+    Map<String, Object> options = new HashMap<>();
+    for (StageOption o : stage.options()) {
+      Object value = spec.findOption(o.name()).getValue();
+      if (value != null) {
+        options.put(o.name(), value);
+      }
+    }
     try (JobContext ctx =
-        JobContext.open(
-            config, "segments " + stage.name() + " " + date, stage.needsSegmentDefinitions())) {
+        JobContext.open(config, "segments " + stage.name() + " " + date, List.of(stage), options)) {
       ctx.pipeline().runStage(stage, date, System.out);
     }
     return 0;

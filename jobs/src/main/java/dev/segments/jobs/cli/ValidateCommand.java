@@ -36,6 +36,14 @@ public final class ValidateCommand implements Callable<Integer> {
       r.errors().forEach(e -> System.err.println("  " + e));
       return 1;
     }
+    java.util.List<String> exportProblems =
+        dev.segments.jobs.export.ExportJob.problems(
+            settings, r.segments(), System.getenv(), java.util.Optional.empty());
+    if (!exportProblems.isEmpty()) {
+      System.err.println(exportProblems.size() + " error(s) in exports.destinations:");
+      exportProblems.forEach(e -> System.err.println("  " + e));
+      return 1;
+    }
     for (SegmentDefinition d : r.segments()) {
       System.out.printf(
           "ok  %-34s %-7s %-9s %-10s %s%n",

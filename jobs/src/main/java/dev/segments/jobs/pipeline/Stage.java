@@ -37,6 +37,20 @@ public interface Stage {
     return tables;
   }
 
+  /** Options of its command beyond {@code --date}; in {@code run} they keep their defaults. */
+  default List<StageOption> options() {
+    return List.of();
+  }
+
+  /**
+   * What stops a run with this stage before anything is written or Spark starts (e.g. an export
+   * destination whose credential variable is unset), each naming the key and value.
+   */
+  default List<String> problems(
+      dev.segments.common.config.Settings settings, java.util.Map<String, Object> options) {
+    return List.of();
+  }
+
   /** Whether the segment definitions must be loaded and valid before it starts. */
   default boolean needsSegmentDefinitions() {
     return false;

@@ -2,10 +2,19 @@ package dev.segments.jobs.pipeline;
 
 import dev.segments.common.config.Settings;
 import dev.segments.common.tables.Warehouse;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** What every stage runs with: the session, the validated settings and the warehouse. */
-public record StageContext(SparkSession spark, Settings settings, Warehouse warehouse) {
+/**
+ * What every stage runs with: the session, the validated settings, the warehouse, and the options
+ * of the stage's command ({@link Stage#options()}; empty in a {@code run}).
+ */
+public record StageContext(
+    SparkSession spark, Settings settings, Warehouse warehouse, Map<String, Object> options) {
+  public StageContext {
+    options = Map.copyOf(options);
+  }
+
   public StageContext(SparkSession spark, Settings settings) {
     this(
         spark,
@@ -14,6 +23,12 @@ public record StageContext(SparkSession spark, Settings settings, Warehouse ware
             spark,
             settings.warehousePath(),
             settings.catalogDatabase(),
-            settings.warehouseWriteThreads()));
+            settings.warehouseWriteThreads()),
+        Map.of());
+  }
+
+  /** The same context with a command's options. */
+  public StageContext withOptions(Map<String, Object> values) {
+    return new StageContext(spark, settings, warehouse, values);
   }
 }

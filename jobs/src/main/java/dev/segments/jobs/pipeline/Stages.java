@@ -109,8 +109,11 @@ public final class Stages {
           true,
           (ctx, date) -> new SegmentsJob(ctx).run(date));
 
+  /** Sends the day's segments to the configured destinations (nothing when there are none). */
+  public static final Stage EXPORT = new dev.segments.jobs.export.ExportStage();
+
   /** Every stage, in run order. */
-  public static final List<Stage> ALL = List.of(INGEST, FEATURES, SCORE, SEGMENTS);
+  public static final List<Stage> ALL = List.of(INGEST, FEATURES, SCORE, SEGMENTS, EXPORT);
 
   public static List<String> names() {
     return ALL.stream().map(Stage::name).toList();
