@@ -44,7 +44,6 @@ public final class SegmentLoader {
     }
   }
 
-  private final Settings settings;
   private final Set<String> workspaces = new TreeSet<>();
   private final List<String> errors = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -60,7 +59,6 @@ public final class SegmentLoader {
   private record Located(ConditionParser.Reference reference, String where) {}
 
   private SegmentLoader(Settings settings) {
-    this.settings = settings;
     Set<String> knownEvents = new TreeSet<>();
     for (Workspace ws : settings.scoring().workspaces()) {
       workspaces.add(ws.name());

@@ -339,10 +339,6 @@ public final class TableCatalog {
     return all.toArray(ColumnSpec[]::new);
   }
 
-  private static ColumnSpec[] columns(List<ColumnSpec> head, ColumnSpec[] tail) {
-    return columns(head, List.of(tail));
-  }
-
   public static final TableSpec USER_SCORES =
       daily(
           TableNames.USER_SCORES,

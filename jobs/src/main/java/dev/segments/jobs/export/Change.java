@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param hash what export_state keeps once the destination acknowledges this change
  * @param acknowledgedHash what export_state holds now (null: nothing acknowledged yet)
  * @param remoteId the destination's id of the record, when an earlier sync learnt it
+ * @param accountId a user's account on the date (null for accounts, or none)
  */
 record Change(
     Entity entity,
@@ -29,7 +30,8 @@ record Change(
     String hash,
     String acknowledgedHash,
     Optional<String> remoteId,
-    int attempts) {
+    int attempts,
+    String accountId) {
 
   Change {
     segments = List.copyOf(segments);

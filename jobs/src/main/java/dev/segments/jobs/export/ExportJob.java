@@ -262,7 +262,9 @@ public final class ExportJob extends WithStageContext {
     List<String> lines = new ArrayList<>();
     Optional<String> error = Optional.empty();
     try {
-      for (Entity entity : d.entities()) {
+      // Accounts first, so that users can be attached to companies sent in the same run.
+      List<Entity> order = d.entities().stream().sorted((a, b) -> b.compareTo(a)).toList();
+      for (Entity entity : order) {
         List<String> segments = selected(d, entity, definitions);
         if (segments.isEmpty()) {
           continue;
@@ -280,6 +282,9 @@ public final class ExportJob extends WithStageContext {
               options.fullResync() ? Map.of() : remoteIds(state, entity.key + "_segment");
           Map<String, String> learnt =
               connector.prepare(entity, segments, ExportRecords.fieldTypes(current), known);
+          if (connector instanceof IntercomConnector intercom && entity == Entity.USER) {
+            intercom.knownCompanies(remoteIds(state, Entity.ACCOUNT.key));
+          }
           List<ObjectNode> rows = new ArrayList<>();
           learnt.forEach(
               (segment, id) ->

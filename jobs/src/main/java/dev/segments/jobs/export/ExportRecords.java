@@ -108,7 +108,13 @@ final class ExportRecords {
             : struct(values.toArray(Column[]::new));
     String keyColumn = d.idColumn(entity);
     Column key = keyColumn.equals(id) ? col("entity_id") : base.col(keyColumn).cast("string");
-    return base.select(col("entity_id"), key.as("key"), col("segments"), valueStruct.as("values"))
+    Column account = entity == Entity.USER ? base.col("account_id") : lit(null).cast("string");
+    return base.select(
+            col("entity_id"),
+            key.as("key"),
+            col("segments"),
+            valueStruct.as("values"),
+            account.as("account_id"))
         .withColumn("hash", sha2(to_json(struct(col("key"), col("segments"), col("values"))), 256));
   }
 
@@ -160,7 +166,8 @@ final class ExportRecords {
             coalesce(col("hash"), sha2(lit("removed"), 256)).as("hash"),
             col("s_hash").as("acknowledged_hash"),
             col("s_remote_id").as("remote_id"),
-            coalesce(col("s_attempts"), lit(0)).as("attempts"));
+            coalesce(col("s_attempts"), lit(0)).as("attempts"),
+            col("account_id"));
   }
 
   /** A row of {@link #diff} as a change. */
@@ -187,7 +194,8 @@ final class ExportRecords {
         r.getString(r.fieldIndex("hash")),
         r.getString(r.fieldIndex("acknowledged_hash")),
         Optional.ofNullable(r.getString(r.fieldIndex("remote_id"))),
-        r.getInt(r.fieldIndex("attempts")));
+        r.getInt(r.fieldIndex("attempts")),
+        r.getString(r.fieldIndex("account_id")));
   }
 
   private static Object javaValue(DataType type, Row v, int i) {

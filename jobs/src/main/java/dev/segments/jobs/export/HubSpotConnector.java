@@ -134,6 +134,8 @@ final class HubSpotConnector implements Connector {
     ObjectNode props = in.putObject("properties");
     c.values().forEach((k, v) -> props.put(k, v == null ? "" : Values.text(v)));
     props.put("segments", String.join(";", c.segments()));
+    // The id property among the properties too, so that each result names its record.
+    props.put(idProperty(entity), c.key());
     return in;
   }
 

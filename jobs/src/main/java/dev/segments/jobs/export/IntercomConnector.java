@@ -34,6 +34,9 @@ final class IntercomConnector implements Connector {
   private final HttpApi api;
   private final Map<String, String> tags = new ConcurrentHashMap<>();
 
+  /** Account id to Intercom company id: from earlier syncs and this run's companies. */
+  private final Map<String, String> companies = new ConcurrentHashMap<>();
+
   IntercomConnector(Destination d, String token) {
     this.d = d;
     this.api =
@@ -130,11 +133,22 @@ final class IntercomConnector implements Connector {
     return entity == Entity.USER ? contacts(batch) : companies(batch);
   }
 
+  /** The companies earlier syncs created (account id to Intercom id, from export_state). */
+  void knownCompanies(Map<String, String> known) {
+    known.forEach(companies::putIfAbsent);
+  }
+
   private List<Ack> contacts(List<Change> batch) {
     List<Ack> acks = new ArrayList<>();
     for (Change c : batch) {
       try {
         String id = upsertContact(c);
+        String company = c.accountId() == null ? null : companies.get(c.accountId());
+        if (company != null && c.kind() == Change.Kind.ADD) {
+          // A new contact joins its account's company (repeat-safe: attaching twice is a no-op).
+          ObjectNode body = HttpApi.JSON.createObjectNode().put("id", company);
+          expectOk(api.send("POST", "/contacts/" + id + "/companies", body), "attach to company");
+        }
         for (String s : c.entered()) {
           ObjectNode body = HttpApi.JSON.createObjectNode().put("id", tag(Entity.USER, s));
           expectOk(api.send("POST", "/contacts/" + id + "/tags", body), "tag " + s);
@@ -197,6 +211,7 @@ final class IntercomConnector implements Connector {
         continue;
       }
       Ack a = Ack.ok(c, Optional.of(r.json().path("id").asText()));
+      companies.put(c.entityId(), r.json().path("id").asText());
       acks.add(a);
       c.entered().forEach(s -> entered.computeIfAbsent(s, k -> new ArrayList<>()).add(a));
       c.exited().forEach(s -> exited.computeIfAbsent(s, k -> new ArrayList<>()).add(a));

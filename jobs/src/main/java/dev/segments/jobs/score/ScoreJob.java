@@ -34,8 +34,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Scores of one day D for every workspace (docs/scoring.md).
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * account_scores} and {@code segment_thresholds}. A rerun of D replaces D's rows.
  */
 public final class ScoreJob extends WithStageContext {
-  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
 
   public ScoreJob(StageContext context) {
     super(context);

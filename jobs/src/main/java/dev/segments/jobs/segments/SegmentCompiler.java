@@ -209,7 +209,7 @@ public final class SegmentCompiler {
     Column v = fieldColumn(f.field(), entity, workspace);
     List<Object> x = f.values();
     boolean timestamp =
-        !x.isEmpty() && x.get(0) instanceof String s && isTimestampField(f)
+        (!x.isEmpty() && x.get(0) instanceof String && isTimestampField(f))
             || f.op() == FieldOp.MORE_THAN_DAYS_AGO
             || f.op() == FieldOp.WITHIN_DAYS;
     if (timestamp && f.op() != FieldOp.MORE_THAN_DAYS_AGO && f.op() != FieldOp.WITHIN_DAYS) {

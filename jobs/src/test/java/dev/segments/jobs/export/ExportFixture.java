@@ -64,19 +64,39 @@ final class ExportFixture {
   final Path warehouse;
   final Path segmentsDir;
 
+  /** The tables, written once per JVM; each fixture gets a copy of the files. */
+  private static Path template;
+
   ExportFixture(Path root) {
     this.root = root;
     this.warehouse = root.resolve("wh");
     this.segmentsDir = root.resolve("segments");
     try {
       Files.createDirectories(segmentsDir);
+      copy(template(), warehouse);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    write();
   }
 
-  private void write() {
+  private static synchronized Path template() throws IOException {
+    if (template == null) {
+      Path t = Files.createTempDirectory("export-fixture");
+      write(t);
+      template = t;
+    }
+    return template;
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
+  }
+
+  private static void write(Path warehouse) {
     SparkSession spark = SparkTestSupport.spark();
     List<Row> members = new ArrayList<>();
     List<Row> changes = new ArrayList<>();
@@ -142,6 +162,7 @@ final class ExportFixture {
     }
     save(
         spark,
+        warehouse,
         "segment_members",
         members,
         new StructType()
@@ -151,6 +172,7 @@ final class ExportFixture {
             .add("entity_id", DataTypes.StringType));
     save(
         spark,
+        warehouse,
         "segment_changes",
         changes,
         new StructType()
@@ -161,6 +183,7 @@ final class ExportFixture {
             .add("change", DataTypes.StringType));
     save(
         spark,
+        warehouse,
         "user_features",
         features,
         new StructType()
@@ -172,6 +195,7 @@ final class ExportFixture {
             .add("email", DataTypes.StringType));
     save(
         spark,
+        warehouse,
         "user_scores",
         scores,
         new StructType()
@@ -182,6 +206,7 @@ final class ExportFixture {
             .add("engagement_score", DataTypes.IntegerType));
     save(
         spark,
+        warehouse,
         "account_features",
         accountFeatures,
         new StructType()
@@ -192,6 +217,7 @@ final class ExportFixture {
             .add("name", DataTypes.StringType));
     save(
         spark,
+        warehouse,
         "account_scores",
         accountScores,
         new StructType()
@@ -201,7 +227,8 @@ final class ExportFixture {
             .add("engagement_score", DataTypes.IntegerType));
   }
 
-  private void save(SparkSession spark, String table, List<Row> rows, StructType schema) {
+  private static void save(
+      SparkSession spark, Path warehouse, String table, List<Row> rows, StructType schema) {
     spark
         .createDataFrame(rows, schema)
         .coalesce(1)

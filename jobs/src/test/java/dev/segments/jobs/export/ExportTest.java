@@ -381,6 +381,17 @@ class ExportTest {
     try (FakeIntercom api = new FakeIntercom(TOKEN)) {
       // u1 is in Intercom already: creating it answers 409 with its id.
       api.contactsByExternalId.put("u1", "c1");
+      // Over the limit once: Intercom's 429 says when the window resets (a unix time).
+      long reset = System.currentTimeMillis() / 1000 + 2;
+      api.fail(
+          r -> r.path().equals("/contacts"),
+          429,
+          Map.of(
+              "X-RateLimit-Limit", "166",
+              "X-RateLimit-Remaining", "0",
+              "X-RateLimit-Reset", String.valueOf(reset)),
+          "{\"type\":\"error.list\",\"errors\":[{\"code\":\"rate_limit_exceeded\","
+              + "\"message\":\"Exceeded rate limit of 166 in 10_seconds\"}]}");
       Map<String, String> dest =
           Map.of(
               "support",
@@ -396,6 +407,14 @@ class ExportTest {
           api.taggedContacts("seg:active_users"));
       assertEquals(Set.of("u1", "u2"), api.taggedContacts("seg:most_engaged_users"));
       assertEquals(Set.of("a1", "a2"), api.companies.keySet());
+      // Each new contact is attached to its account's company (accounts are sent first).
+      for (String[] u : ExportFixture.USERS) {
+        String contact = api.contactsByExternalId.get(u[0]);
+        assertEquals(Set.of(api.companies.get(u[2])), api.attached.get(contact), u[0]);
+      }
+      // The request after the 429 waited for the reset.
+      List<FakeApi.Request> creates = api.received("POST", "/contacts");
+      assertTrue(creates.get(1).atMillis() >= reset * 1000, "sent before the reset");
       f.export(dest, D2);
       assertEquals(Set.of("u1", "u3"), api.taggedContacts("seg:most_engaged_users"));
       assertFalse(api.taggedContacts("seg:active_users").contains("u6"));

@@ -3,7 +3,6 @@ package dev.segments.jobs.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +33,7 @@ final class FakeHubSpot extends FakeApi {
   final Set<String> partial = ConcurrentHashMap.newKeySet();
   final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger ids = new AtomicInteger(1000);
+  private final Set<String> recordIds = ConcurrentHashMap.newKeySet();
 
   FakeHubSpot(String token) {
     this.token = token;
@@ -81,8 +81,7 @@ final class FakeHubSpot extends FakeApi {
       JsonNode b = r.json();
       List<String> added = new ArrayList<>();
       List<String> missing = new ArrayList<>();
-      Set<String> known = new LinkedHashSet<>();
-      records.values().forEach(x -> known.addAll(x.values()));
+      Set<String> known = recordIds;
       for (JsonNode x : b.path("recordIdsToAdd")) {
         if (!known.contains(x.asText())) {
           missing.add(x.asText());
@@ -126,7 +125,6 @@ final class FakeHubSpot extends FakeApi {
     List<Object> errors = new ArrayList<>();
     for (JsonNode in : inputs) {
       String key = in.path("id").asText();
-      String prop = in.path("idProperty").asText();
       if (partial.contains(key)) {
         errors.add(
             Map.of(
@@ -144,13 +142,13 @@ final class FakeHubSpot extends FakeApi {
           records
               .computeIfAbsent(type, t -> new ConcurrentHashMap<>())
               .computeIfAbsent(key, k -> String.valueOf(ids.incrementAndGet()));
+      recordIds.add(id);
       Map<String, String> props = new LinkedHashMap<>();
       in.path("properties")
           .fields()
           .forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
       properties.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).put(key, props);
       Map<String, Object> shown = new LinkedHashMap<>(props);
-      shown.put(prop, key);
       results.add(Map.of("id", id, "new", false, "properties", shown));
     }
     Map<String, Object> out = new LinkedHashMap<>();

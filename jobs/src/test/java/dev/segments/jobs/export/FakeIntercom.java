@@ -24,6 +24,10 @@ final class FakeIntercom extends FakeApi {
   final Map<String, String> companies = new ConcurrentHashMap<>();
   final Map<String, String> tags = new ConcurrentHashMap<>();
   final Map<String, Set<String>> tagged = new ConcurrentHashMap<>();
+
+  /** Contact id to the Intercom ids of the companies it is attached to. */
+  final Map<String, Set<String>> attached = new ConcurrentHashMap<>();
+
   final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger ids = new AtomicInteger(500);
 
@@ -132,6 +136,15 @@ final class FakeIntercom extends FakeApi {
       }
       tagged.computeIfAbsent(tag, k -> ConcurrentHashMap.newKeySet()).add("contact:" + contact);
       return Reply.json(200, Map.of("type", "tag", "id", tag));
+    }
+    if (m.equals("POST") && p.matches("/contacts/[a-z0-9]+/companies")) {
+      String contact = p.split("/")[2];
+      String company = r.json().path("id").asText();
+      if (!companies.containsValue(company)) {
+        return error(404, "company_not_found", "Company Not Found");
+      }
+      attached.computeIfAbsent(contact, k -> ConcurrentHashMap.newKeySet()).add(company);
+      return Reply.json(200, Map.of("type", "company", "id", company));
     }
     if (m.equals("DELETE") && p.matches("/contacts/[a-z0-9]+/tags/[0-9]+")) {
       String[] parts = p.split("/");
