@@ -28,8 +28,16 @@ interface Connector {
   /** Sends one batch; one answer per change, in any order. */
   List<Ack> send(Entity entity, List<Change> batch);
 
-  /** HTTP requests sent so far and how many of them were repeats. */
-  long requests();
+  /** The destination's HTTP side (its counts of requests sent and repeated). */
+  HttpApi api();
 
-  long retried();
+  /** HTTP requests sent so far. */
+  default long requests() {
+    return api().requests();
+  }
+
+  /** Requests sent again (429s, 5xx, timeouts). */
+  default long retried() {
+    return api().retried();
+  }
 }

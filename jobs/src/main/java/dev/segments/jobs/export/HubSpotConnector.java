@@ -264,12 +264,7 @@ final class HubSpotConnector implements Connector {
   }
 
   @Override
-  public long requests() {
-    return api.requests();
-  }
-
-  @Override
-  public long retried() {
-    return api.retried();
+  public HttpApi api() {
+    return api;
   }
 }

@@ -269,12 +269,7 @@ final class IntercomConnector implements Connector {
   }
 
   @Override
-  public long requests() {
-    return api.requests();
-  }
-
-  @Override
-  public long retried() {
-    return api.retried();
+  public HttpApi api() {
+    return api;
   }
 }

@@ -189,12 +189,7 @@ final class SegmentConnector implements Connector {
   }
 
   @Override
-  public long requests() {
-    return api.requests();
-  }
-
-  @Override
-  public long retried() {
-    return api.retried();
+  public HttpApi api() {
+    return api;
   }
 }

@@ -202,6 +202,13 @@ class ExportTest {
           Map.of("Retry-After", "1"),
           "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
               + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}");
+      // The secondly limit has no Retry-After: HubSpot's client waits 1 s per attempt.
+      api.fail(
+          r -> r.path().equals(upsert),
+          429,
+          Map.of(),
+          "{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\","
+              + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"SECONDLY\"}");
       api.fail(r -> r.path().equals(upsert), 503, Map.of(), "{\"message\":\"unavailable\"}");
       api.delay(r -> r.path().equals(upsert), 3000);
       // 5 requests a second, one record per batch: 6 upserts, lists and memberships.
@@ -223,10 +230,12 @@ class ExportTest {
           Set.of("a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com", "f@x.com", "bad@"),
           upsertedKeys(api, "contacts"));
       Row run = f.table("export_runs").get(0);
-      assertTrue(run.getLong(run.fieldIndex("retried")) >= 3, out);
+      assertTrue(run.getLong(run.fieldIndex("retried")) >= 4, out);
       // The 429 waited Retry-After (1 s) before the next upsert.
       List<FakeApi.Request> upserts = api.received("POST", upsert);
       assertTrue(upserts.get(1).atMillis() - upserts.get(0).atMillis() >= 1000 - 20);
+      // The SECONDLY 429 (second attempt) waited 1 s x 2.
+      assertTrue(upserts.get(2).atMillis() - upserts.get(1).atMillis() >= 2000 - 20);
     }
   }
 
