@@ -36,7 +36,9 @@ class ExportKillTest {
       int[] seen = {0};
       api.holdWhen(r -> r.path().equals(upsert) && ++seen[0] == 4);
       Process first = start(f, dest, dir.resolve("first.log"));
-      assertTrue(api.held.await(180, TimeUnit.SECONDS), "the fourth batch never came");
+      assertTrue(
+          api.held.await(600, TimeUnit.SECONDS),
+          "the fourth batch never came:\n" + Files.readString(dir.resolve("first.log")));
       first.destroyForcibly();
       assertTrue(first.waitFor(60, TimeUnit.SECONDS));
       // Three batches were answered and journalled before the fourth went out.
@@ -45,8 +47,9 @@ class ExportKillTest {
 
       api.holdWhen(r -> false);
       Process second = start(f, dest, dir.resolve("second.log"));
-      assertTrue(second.waitFor(180, TimeUnit.SECONDS));
+      boolean done = second.waitFor(600, TimeUnit.SECONDS);
       String log = Files.readString(dir.resolve("second.log"));
+      assertTrue(done, "the second run did not finish in 10 minutes:\n" + log);
       assertEquals(0, second.exitValue(), log);
 
       // Every record with an email (u7 has none) acknowledged exactly once across both runs.
