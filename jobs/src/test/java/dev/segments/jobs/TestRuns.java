@@ -17,6 +17,12 @@ import org.apache.spark.sql.Row;
 
 /** Runs the real CLI against a test warehouse and input folder. */
 public final class TestRuns {
+  /** The catalog's tables that a run writes when no export destination is configured. */
+  public static final List<String> WRITTEN_WITHOUT_EXPORTS =
+      dev.segments.common.tables.TableNames.ALL.stream()
+          .filter(t -> !t.startsWith("export_"))
+          .toList();
+
   private final Path input;
   private final Path warehouse;
   private final List<String> overrides = new ArrayList<>();

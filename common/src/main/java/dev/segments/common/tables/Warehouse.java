@@ -166,10 +166,8 @@ public final class Warehouse {
   /** Appends the rows in one commit, a table written by {@link WriteMode#APPEND}. */
   public long append(TableSpec table, Dataset<Row> rows) {
     expect(table, WriteMode.APPEND);
-    if (!exists(table.name())) {
-      return write(table, rows, "true", false);
-    }
-    return write(table, rows, "true", true);
+    // Created by the first run ("true": not a whole-table overwrite), appended to by the others.
+    return write(table, rows, "true", exists(table.name()));
   }
 
   /**

@@ -271,66 +271,60 @@ public final class ExportJob extends WithStageContext {
         }
         Dataset<Row> current = records.current(d, entity, segments, date);
         Dataset<Row> entityState = state.where(col("entity").equalTo(entity.key));
-        Dataset<Row> changes =
-            ExportRecords.diff(current, entityState, options.fullResync()).cache();
-        try {
-          if (options.dryRun()) {
-            lines.add(dryRun(d, entity, changes));
-            continue;
-          }
-          Map<String, String> known =
-              options.fullResync() ? Map.of() : remoteIds(state, entity.key + "_segment");
-          Map<String, String> learnt =
-              connector.prepare(entity, segments, ExportRecords.fieldTypes(current), known);
-          if (connector instanceof IntercomConnector intercom && entity == Entity.USER) {
-            intercom.knownCompanies(remoteIds(state, Entity.ACCOUNT.key));
-          }
-          List<ObjectNode> rows = new ArrayList<>();
-          learnt.forEach(
-              (segment, id) ->
-                  rows.add(
-                      AckJournal.row(
-                          d.name(),
-                          entity.key + "_segment",
-                          segment,
-                          segment,
-                          null,
-                          List.of(),
-                          id,
-                          "ok",
-                          0,
-                          null,
-                          runId,
-                          Timestamp.from(Instant.now()),
-                          date)));
-          journal.write(rows);
-          long[] n = send(d, entity, connector, changes, journal, runId, date, acked, rejected);
-          sent.addAndGet(n[0]);
-          lines.add(
-              d.name()
-                  + " "
-                  + entity.key
-                  + "s: "
-                  + n[0]
-                  + " sent ("
-                  + n[1]
-                  + " adds, "
-                  + n[2]
-                  + " changes, "
-                  + n[3]
-                  + " removes)");
-        } finally {
-          changes.unpersist();
+        Dataset<Row> changes = ExportRecords.diff(current, entityState, options.fullResync());
+        if (options.dryRun()) {
+          lines.add(dryRun(d, entity, changes));
+          continue;
         }
+        Map<String, String> known =
+            options.fullResync() ? Map.of() : remoteIds(state, entity.key + "_segment");
+        Map<String, String> learnt =
+            connector.prepare(entity, segments, ExportRecords.fieldTypes(current), known);
+        if (connector instanceof IntercomConnector intercom && entity == Entity.USER) {
+          intercom.knownCompanies(remoteIds(state, Entity.ACCOUNT.key));
+        }
+        List<ObjectNode> rows = new ArrayList<>();
+        learnt.forEach(
+            (segment, id) ->
+                rows.add(
+                    AckJournal.row(
+                        d.name(),
+                        entity.key + "_segment",
+                        segment,
+                        segment,
+                        null,
+                        List.of(),
+                        id,
+                        "ok",
+                        0,
+                        null,
+                        runId,
+                        Timestamp.from(Instant.now()),
+                        date)));
+        journal.write(rows);
+        long[] n = send(d, entity, connector, changes, journal, runId, date, acked, rejected);
+        sent.addAndGet(n[0]);
+        lines.add(
+            d.name()
+                + " "
+                + entity.key
+                + "s: "
+                + n[0]
+                + " sent ("
+                + n[1]
+                + " adds, "
+                + n[2]
+                + " changes, "
+                + n[3]
+                + " removes)");
       }
-    } catch (HttpApi.DestinationStopped | ExportFailure e) {
-      error = Optional.of(e.getMessage());
-    } catch (HttpApi.SendFailed e) {
+    } catch (HttpApi.DestinationStopped | HttpApi.SendFailed | ExportFailure e) {
       error = Optional.of(e.getMessage());
     } finally {
       if (!options.dryRun()) {
         mergeJournal(journal);
       }
+      state.unpersist();
     }
     String status =
         options.dryRun()

@@ -56,6 +56,14 @@ final class HttpApi {
     boolean ok() {
       return status >= 200 && status < 300;
     }
+
+    /** "HTTP 400 VALIDATION_ERROR: message", the parts that are empty left out. */
+    String describe(String kind, String message) {
+      return "HTTP "
+          + status
+          + (kind.isEmpty() ? "" : " " + kind)
+          + (message.isEmpty() ? "" : ": " + message);
+    }
   }
 
   /** When an API says to wait, how long; when to stop the destination. */

@@ -256,11 +256,7 @@ final class HubSpotConnector implements Connector {
   static String describe(Response r) {
     JsonNode j = r.json();
     String message = j.path("message").asText("");
-    String category = j.path("category").asText(j.path("errorType").asText(""));
-    return "HTTP "
-        + r.status()
-        + (category.isEmpty() ? "" : " " + category)
-        + (message.isEmpty() ? "" : ": " + message);
+    return r.describe(j.path("category").asText(j.path("errorType").asText("")), message);
   }
 
   @Override

@@ -260,12 +260,9 @@ final class IntercomConnector implements Connector {
 
   static String describe(Response r) {
     JsonNode first = r.json().path("errors").path(0);
-    String code = first.path("code").asText("");
-    String message = first.path("message").asText(r.json().path("message").asText(""));
-    return "HTTP "
-        + r.status()
-        + (code.isEmpty() ? "" : " " + code)
-        + (message.isEmpty() ? "" : ": " + message);
+    return r.describe(
+        first.path("code").asText(""),
+        first.path("message").asText(r.json().path("message").asText("")));
   }
 
   @Override

@@ -134,10 +134,6 @@ final class SegmentConnector implements Connector {
     int events = 0;
     int bytes = 20;
     for (Change c : batch) {
-      if (c.key() == null || c.key().isEmpty()) {
-        acks.add(Ack.rejected(c, "no " + d.idColumn(entity) + " to send as its id"));
-        continue;
-      }
       List<ObjectNode> own = events(entity, c);
       int ownBytes = 0;
       Optional<String> bad = Optional.empty();
@@ -184,7 +180,7 @@ final class SegmentConnector implements Connector {
       acks.addAll(post(changes.subList(half, changes.size()), events.subList(half, events.size())));
       return acks;
     }
-    String why = "HTTP " + r.status() + ": " + r.json().path("message").asText(r.text());
+    String why = r.describe("", r.json().path("message").asText(r.text()));
     return changes.stream().map(c -> Ack.rejected(c, why)).toList();
   }
 

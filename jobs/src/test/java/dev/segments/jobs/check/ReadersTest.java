@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.segments.common.tables.TableNames;
 import dev.segments.common.testing.SparkTestSupport;
 import dev.segments.jobs.TestRuns;
 import java.nio.file.Path;
@@ -28,10 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * with a table comment and a comment on every column.
  */
 class ReadersTest {
-  /** The tables a run writes with no export destination configured (none here). */
-  static final java.util.List<String> WRITTEN =
-      TableNames.ALL.stream().filter(t -> !t.startsWith("export_")).toList();
-
   static final String DB = "segments_readers_test";
   @TempDir static Path dir;
   static Path warehouse;
@@ -67,8 +62,12 @@ class ReadersTest {
         parquetHasGeometry(),
         "Delta kernel reader check needs Parquet >= 1.16 on the classpath (Spark 4.0 has 1.15)");
     List<String> tables = WarehouseComparison.tables(warehouse);
-    assertTrue(tables.containsAll(WRITTEN), "every output table written: " + tables);
-    assertTrue(tables.size() > WRITTEN.size() + 20, "and the segment tables: " + tables);
+    assertTrue(
+        tables.containsAll(TestRuns.WRITTEN_WITHOUT_EXPORTS),
+        "every output table written: " + tables);
+    assertTrue(
+        tables.size() > TestRuns.WRITTEN_WITHOUT_EXPORTS.size() + 20,
+        "and the segment tables: " + tables);
     KernelTableReader kernel = new KernelTableReader();
     long total = 0;
     for (String table : tables) {

@@ -38,10 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IncrementalTest {
-  /** The tables a run writes with no export destination configured (none here). */
-  static final java.util.List<String> WRITTEN =
-      TableNames.ALL.stream().filter(t -> !t.startsWith("export_")).toList();
-
   @TempDir static Path dir;
   static TestRuns a;
   static TestRuns b;
@@ -94,7 +90,7 @@ class IncrementalTest {
 
   /** A and B hold the same rows in every catalog table and every segment's own table. */
   private static void assertEveryTableEqual() throws IOException {
-    for (String table : WRITTEN) {
+    for (String table : TestRuns.WRITTEN_WITHOUT_EXPORTS) {
       SparkTestSupport.assertSameRows(b.table(table), a.table(table));
     }
     // And every segment's own table.
@@ -103,7 +99,8 @@ class IncrementalTest {
       segmentTables =
           tables
               .map(p -> p.getFileName().toString())
-              .filter(n -> n.startsWith("segment_") && !WRITTEN.contains(n))
+              .filter(
+                  n -> n.startsWith("segment_") && !TestRuns.WRITTEN_WITHOUT_EXPORTS.contains(n))
               .sorted()
               .toList();
     }
@@ -236,7 +233,7 @@ class IncrementalTest {
     }
     Set<String> traitColumns =
         Set.of("created_at", "email", "name", "role", "industry", "parent_group_id", "plan");
-    for (String table : WRITTEN) {
+    for (String table : TestRuns.WRITTEN_WITHOUT_EXPORTS) {
       assertTrue(
           Pattern.compile("(?m)^### .*`" + table + "`").matcher(doc).find(),
           "docs/tables.md has no section for " + table);
