@@ -4,9 +4,11 @@ import dev.segments.common.UserError;
 import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.PreviewCommand;
+import dev.segments.jobs.cli.ReportCommand;
 import dev.segments.jobs.cli.RunCommand;
 import dev.segments.jobs.cli.StageCommand;
 import dev.segments.jobs.cli.StagesCommand;
+import dev.segments.jobs.cli.StatusCommand;
 import dev.segments.jobs.cli.SummaryCommand;
 import dev.segments.jobs.cli.TablesCommand;
 import dev.segments.jobs.cli.ValidateCommand;
@@ -37,6 +39,8 @@ public final class Main implements Runnable {
     TablesCommand.class,
     RunCommand.class,
     SummaryCommand.class,
+    StatusCommand.class,
+    ReportCommand.class,
     CompareCommand.class
   };
 

@@ -534,6 +534,55 @@ public final class TableCatalog {
           List.of("segment_id"),
           "");
 
+  public static final TableSpec SEGMENT_METRICS =
+      daily(
+          TableNames.SEGMENT_METRICS,
+          "Segments",
+          "segments",
+          "One row per `as_of_date`, segment and scoring workspace, empty segments included: how the"
+              + " segment's members score under that workspace's model. The table a dashboard filters by"
+              + " segment.",
+          "Computed by the segments stage from the day's memberships and scores in one join and one"
+              + " aggregation. The score measures are over the members the workspace scores"
+              + " (`scored`); members outside its population count in `members` only. Examples:"
+              + " [dashboards.md](dashboards.md).",
+          List.of(DAILY, "segment_id", "workspace"),
+          "",
+          asOf(),
+          of("segment_id", "string", "the segment"),
+          of("entity", "string", "`user` or `account`"),
+          of("workspace", "string", "the scoring model whose scores are measured"),
+          of("members", "long", "members on the date (as in `segment_sizes`)"),
+          of("entered", "long", "members that were not members on the previous run date"),
+          of("exited", "long", "members of the previous run date that are not members now"),
+          of("scored", "long", "members with a score row in the workspace"),
+          of("engagement_score_mean", "double", "mean `engagement_score` of the scored members"),
+          of(
+              "engagement_score_p50",
+              "double",
+              "median `engagement_score` (exact; linear between the two middle values)"),
+          of(
+              "engagement_score_p90",
+              "double",
+              "90th percentile of `engagement_score` (exact; linear interpolation)"),
+          of("share_active", "double", "share (0–1) of the scored members that are `active`"),
+          of(
+              "activation_progress_mean",
+              "double",
+              "mean `activation_progress` (null: the workspace has no activation steps)"),
+          of("share_activated", "double", "share (0–1) of the scored members that are `activated`"),
+          of("score_change_mean", "double", "mean `score_change` (members with a previous score)"),
+          of("red_hot", "long", "scored members whose `trend` is `red_hot`"),
+          of("ice_cold", "long", "scored members whose `trend` is `ice_cold`"),
+          of(
+              "total_users",
+              "long",
+              "account segments: Σ `total_users` of the members (null for user segments)"),
+          of(
+              "active_users",
+              "long",
+              "account segments: Σ `active_users` of the members (null for user segments)"));
+
   public static final TableSpec EXPORT_STATE =
       new TableSpec(
           TableNames.EXPORT_STATE,
@@ -610,6 +659,37 @@ public final class TableCatalog {
           List.of("run_id", "destination"),
           "");
 
+  public static final TableSpec PIPELINE_RUNS =
+      new TableSpec(
+          TableNames.PIPELINE_RUNS,
+          "Run health",
+          "every stage",
+          "One row per stage per date per run of a command, written also when the stage fails: what"
+              + " `segments status` and the report's stage durations read.",
+          "The rows of a date are appended when its stages are done or one has failed (a run over a"
+              + " range of dates writes after each date); a driver killed mid-date leaves no row for that"
+              + " date, which `segments status` then shows as a date with no run.",
+          List.of(
+              of("run_id", "string", "one command's run (shared by its stages and dates)"),
+              of("as_of_date", "date", "the date the stage ran for"),
+              of("stage", "string", "`ingest`, `features`, `score`, `segments` or `export`"),
+              of("status", "string", "`succeeded` or `failed`"),
+              of("started_at", "timestamp", "when the stage started"),
+              of("ended_at", "timestamp", "when it ended"),
+              of("duration_ms", "long", "how long it took"),
+              of(
+                  "rows_read",
+                  "map<string,long>",
+                  "rows read per input (counted by ingest; empty for the other stages)"),
+              of("rows_written", "map<string,long>", "rows written per table"),
+              of("error", "string", "why it failed (null when it succeeded)"),
+              of("host", "string", "the driver's host name")),
+          Optional.empty(),
+          WriteMode.APPEND,
+          Optional.empty(),
+          List.of("run_id", "as_of_date", "stage"),
+          "");
+
   /** Every table with a fixed name, in the order the pipeline first writes them. */
   public static final List<TableSpec> ALL =
       List.of(
@@ -630,8 +710,10 @@ public final class TableCatalog {
           SEGMENT_MEMBERS,
           SEGMENT_CHANGES,
           SEGMENT_SIZES,
+          SEGMENT_METRICS,
           EXPORT_STATE,
-          EXPORT_RUNS);
+          EXPORT_RUNS,
+          PIPELINE_RUNS);
 
   private static final Map<String, TableSpec> BY_NAME = new LinkedHashMap<>();
 
@@ -688,7 +770,9 @@ public final class TableCatalog {
           "Scores",
               "How every measure is computed, with a worked example: [scoring.md](scoring.md).",
           "Segments", "The language and the semantics: [segments.md](segments.md).",
-          "Exports", "Destinations, diffs, retries and resyncs: [exports.md](exports.md).");
+          "Exports", "Destinations, diffs, retries and resyncs: [exports.md](exports.md).",
+          "Run health",
+              "`segments status`, `segments report` and example queries: [dashboards.md](dashboards.md).");
 
   /** docs/tables.md: every table of the catalog, by group, in pipeline order. */
   public static String markdown() {

@@ -21,8 +21,10 @@ public final class TableNames {
   public static final String SEGMENT_MEMBERS = "segment_members";
   public static final String SEGMENT_CHANGES = "segment_changes";
   public static final String SEGMENT_SIZES = "segment_sizes";
+  public static final String SEGMENT_METRICS = "segment_metrics";
   public static final String EXPORT_STATE = "export_state";
   public static final String EXPORT_RUNS = "export_runs";
+  public static final String PIPELINE_RUNS = "pipeline_runs";
 
   /**
    * Every table with a fixed name, in the order the pipeline first writes them (the catalog's

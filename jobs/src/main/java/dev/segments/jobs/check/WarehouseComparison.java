@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.segments.common.UserError;
+import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.TableRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,16 @@ public final class WarehouseComparison {
     this.excluded = excluded;
   }
 
+  /**
+   * Run logs: their rows name runs, hosts and times, which differ between any two runs by nature;
+   * never compared.
+   */
+  public static final List<String> RUN_LOGS = List.of(TableNames.PIPELINE_RUNS);
+
   private boolean isExcluded(String table) {
+    if (RUN_LOGS.contains(table)) {
+      return true;
+    }
     return excluded.stream()
         .filter(e -> !e.contains("."))
         .anyMatch(

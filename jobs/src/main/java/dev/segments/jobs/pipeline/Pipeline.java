@@ -20,10 +20,17 @@ public final class Pipeline {
 
   private final StageContext context;
   private final CodegenChoice codegen;
+  private final RunLog runs;
 
   public Pipeline(StageContext context) {
     this.context = context;
     this.codegen = new CodegenChoice(context);
+    this.runs = new RunLog(context);
+  }
+
+  /** The id of this command's run in {@code pipeline_runs}. */
+  public String runId() {
+    return runs.runId();
   }
 
   public Warehouse warehouse() {
@@ -35,6 +42,18 @@ public final class Pipeline {
    * throws its error after its result (status failed, the error kept) is logged.
    */
   public StageResult runStage(Stage stage, LocalDate date, PrintStream out) {
+    List<StageResult> results = new ArrayList<>();
+    try {
+      return attempt(stage, date, out, results);
+    } finally {
+      runs.record(results);
+    }
+  }
+
+  /** Runs a stage and adds its result, succeeded or failed, to {@code results}. */
+  private StageResult attempt(
+      Stage stage, LocalDate date, PrintStream out, List<StageResult> results) {
+    java.time.Instant started = java.time.Instant.now();
     long start = System.nanoTime();
     context.warehouse().takeWritten();
     try (CodegenChoice.Restore restore = codegen.applyFor(stage, date)) {
@@ -50,6 +69,7 @@ public final class Pipeline {
               stage.name(),
               date,
               StageResult.Status.SUCCEEDED,
+              started,
               elapsed(start),
               summary.rowsRead(),
               context.warehouse().takeWritten(),
@@ -61,6 +81,7 @@ public final class Pipeline {
           date,
           result.duration().toMillis(),
           result.rowsWritten());
+      results.add(result);
       return result;
     } catch (RuntimeException e) {
       StageResult result =
@@ -68,6 +89,7 @@ public final class Pipeline {
               stage.name(),
               date,
               StageResult.Status.FAILED,
+              started,
               elapsed(start),
               java.util.Map.of(),
               context.warehouse().takeWritten(),
@@ -79,6 +101,7 @@ public final class Pipeline {
           date,
           result.duration().toMillis(),
           result.error().get());
+      results.add(result);
       throw e;
     }
   }
@@ -96,11 +119,21 @@ public final class Pipeline {
       throw new UserError("Cannot run: --to " + to + " is before --from " + from);
     }
     List<StageResult> results = new ArrayList<>();
-    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-      for (Stage stage : stages) {
-        results.add(runStage(stage, d, out));
+    int recorded = 0;
+    try {
+      for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        for (Stage stage : stages) {
+          attempt(stage, d, out, results);
+        }
+        if (runs.due()) {
+          runs.record(results.subList(recorded, results.size()));
+          recorded = results.size();
+        }
       }
+      return results;
+    } finally {
+      // Also after a failure: the failed stage's result is the last one.
+      runs.record(results.subList(recorded, results.size()));
     }
-    return results;
   }
 }

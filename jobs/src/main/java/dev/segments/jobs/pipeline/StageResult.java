@@ -6,13 +6,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One stage's run for one date: status, duration, rows read (where the job counts them) and rows
- * written per table (from the writes themselves), the job's summary, or the error it failed with.
+ * One stage's run for one date: status, start and duration, rows read (where the job counts them)
+ * and rows written per table (from the writes themselves), the job's summary, or the error it
+ * failed with.
  */
 public record StageResult(
     String stage,
     LocalDate date,
     Status status,
+    java.time.Instant startedAt,
     Duration duration,
     Map<String, Long> rowsRead,
     Map<String, Long> rowsWritten,

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The segments stage for one day D: evaluates every segment (standard, suggested, custom) and
  * writes {@code segment_<id>} per segment, {@code segment_members} (all memberships, long form),
- * {@code segment_changes} (entered / exited against the previous run date), {@code segment_sizes}
- * and {@code segment_definitions}. A rerun of D replaces D's rows.
+ * {@code segment_changes} (entered / exited against the previous run date), {@code segment_sizes},
+ * {@code segment_metrics} (the members' scores per workspace) and {@code segment_definitions}. A
+ * rerun of D replaces D's rows.
  */
 public final class SegmentsJob extends WithStageContext {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
@@ -171,6 +172,18 @@ public final class SegmentsJob extends WithStageContext {
                   date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
+      Dataset<Row> metrics =
+          SegmentMetrics.of(
+              spark,
+              members,
+              sizes,
+              scoresOf(TableNames.USER_SCORES, day),
+              scoresOf(TableNames.ACCOUNT_SCORES, day),
+              settings.scoring().workspaces().stream()
+                  .map(dev.segments.common.config.Workspace::name)
+                  .toList(),
+              day);
+      writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_METRICS, metrics, date));
       writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
       // One table per segment, read back from segment_members (a plain partition scan: small
@@ -210,6 +223,11 @@ public final class SegmentsJob extends WithStageContext {
       members.unpersist();
       job.release();
     }
+  }
+
+  /** A scores table's rows of the day (the evaluator has checked that the day was scored). */
+  private Dataset<Row> scoresOf(String table, Date day) {
+    return warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
   }
 
   /** The latest date before D that the segments stage wrote. */

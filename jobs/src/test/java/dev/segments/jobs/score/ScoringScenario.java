@@ -38,6 +38,14 @@ final class ScoringScenario {
           + " population = { field = account.plan, op = \"=\", value = pro },"
           + " features = ${scoring.workspaces.default.features} }";
 
+  /** The scenario's settings. */
+  static final List<String> OVERRIDES =
+      List.of(
+          "-Dfeatures.windows=[1,7]",
+          "-Dfeatures.total-users-window-days=7",
+          "-Dscoring.workspaces.default=" + DEFAULT_WORKSPACE,
+          "-Dscoring.workspaces.lin=" + LIN_WORKSPACE);
+
   private static TestRuns runs;
 
   private ScoringScenario() {}
@@ -57,13 +65,7 @@ final class ScoringScenario {
       throw new UncheckedIOException(e);
     }
     TestRuns r =
-        new TestRuns(
-            dir.resolve("in"),
-            dir.resolve("wh"),
-            "-Dfeatures.windows=[1,7]",
-            "-Dfeatures.total-users-window-days=7",
-            "-Dscoring.workspaces.default=" + DEFAULT_WORKSPACE,
-            "-Dscoring.workspaces.lin=" + LIN_WORKSPACE);
+        new TestRuns(dir.resolve("in"), dir.resolve("wh"), OVERRIDES.toArray(String[]::new));
     r.segments("custom.conf", SegmentsTest.DEFINITIONS);
     List<String> d1 =
         new ArrayList<>(
