@@ -20,10 +20,11 @@ import java.util.UUID;
  * the id, so the sample is the same however Spark splits the work.
  *
  * <p>Behaviour: accounts of skewed size (a few with hundreds of users, many with a handful), plans,
- * a few parent accounts, upgrades; users with roles, sign-ups every day, weekday patterns, and a
- * lifecycle (steady, churning, fading, growing, or coming back after a gap); identify and group
- * calls (and a few users moving account); a few events arriving a day or two late or far too late;
- * duplicates; and bad rows of every kind ingest rejects.
+ * a few parent accounts, upgrades, a tenth of accounts leaving on some day (all their users stop);
+ * users with roles, sign-ups every day, weekday patterns, and a lifecycle (steady, churning,
+ * fading, growing, or coming back after a gap); identify and group calls (and a few users moving
+ * account); a few events arriving a day or two late or far too late; duplicates; and bad rows of
+ * every kind ingest rejects.
  */
 public final class SampleLines {
 
@@ -55,8 +56,18 @@ public final class SampleLines {
   }
 
   /** An account's fixed profile. */
+  /**
+   * @param churnDay the day from which none of its users is active any more (-1: never), for the
+   *     accounts that leave during the period
+   */
   record Account(
-      long id, int createdDay, String plan, String industry, Long parent, int upgradeDay) {
+      long id,
+      int createdDay,
+      String plan,
+      String industry,
+      Long parent,
+      int upgradeDay,
+      int churnDay) {
     String groupId() {
       return groupId(id);
     }
@@ -73,8 +84,10 @@ public final class SampleLines {
     String plan = PLANS[pick(r, PLAN_WEIGHTS)];
     Long parent = id > 5 && r.nextDouble() < 0.04 ? (long) r.nextInt((int) Math.min(id, 5)) : null;
     int upgradeDay = r.nextDouble() < 0.06 ? r.nextInt(spec.days()) : -1;
-    return new Account(
-        id, createdDay, plan, INDUSTRIES[r.nextInt(INDUSTRIES.length)], parent, upgradeDay);
+    String industry = INDUSTRIES[r.nextInt(INDUSTRIES.length)];
+    // Drawn last: the other traits stay those of the same seed without churn.
+    int churnDay = r.nextDouble() < 0.1 ? r.nextInt(spec.days()) : -1;
+    return new Account(id, createdDay, plan, industry, parent, upgradeDay, churnDay);
   }
 
   /** group calls (without userId) carrying an account's traits. */
@@ -144,6 +157,9 @@ public final class SampleLines {
         p = Math.min(0.95, p * (0.4 + 1.6 * day / Math.max(1, spec.days() - 1.0)));
       } else if (lifecycle < 0.50) { // comes back after a gap
         p = day >= turnDay && day < turnDay + gap ? 0 : p;
+      }
+      if (account.churnDay() >= 0 && day >= account.churnDay() && movesTo < 0) {
+        break; // the account left: its users stop (those moving elsewhere follow their own path)
       }
       boolean signupDay = day == createdDay;
       boolean active = signupDay || r.nextDouble() < p;

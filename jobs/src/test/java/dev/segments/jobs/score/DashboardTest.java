@@ -329,8 +329,8 @@ class DashboardTest {
     org.apache.spark.sql.SparkSession spark = dev.segments.common.testing.SparkTestSupport.spark();
     spark.sql(
         "DELETE FROM delta.`"
-            + copy.resolve("segment_op_eq")
-            + "` WHERE as_of_date = DATE'2026-04-03'");
+            + copy.resolve("segment_sizes")
+            + "` WHERE segment_id = 'op_eq' AND as_of_date = DATE'2026-04-03'");
     dev.segments.common.tables.Warehouse wh =
         new dev.segments.common.tables.Warehouse(spark, copy.toString(), Optional.empty());
     RunStatus status = RunStatus.of(wh, Optional.empty(), 3);
