@@ -102,14 +102,16 @@ draw("chart-ingest", "Ingest accounting", {
 
 // Stage durations: seconds of each stage's latest attempt, stacked; failures in red.
 const stageNames = Object.keys(DATA.stages);
+// No red among the stages' colours: red marks a failed attempt.
+const stageColors = ["#5470c6", "#91cc75", "#fac858", "#9a60b4", "#73c0de", "#3ba272"];
 draw("chart-stages", "Stage durations", {
   tooltip: { trigger: "axis" },
   legend: { bottom: 0 },
   grid: { left: 60, right: 30, top: 40, bottom: 50 },
   xAxis: { type: "category", data: dates },
   yAxis: { type: "value", name: "seconds" },
-  series: stageNames.map(s => ({
-    name: s, type: "bar", stack: "seconds",
+  series: stageNames.map((s, k) => ({
+    name: s, type: "bar", stack: "seconds", itemStyle: { color: stageColors[k % stageColors.length] },
     data: DATA.stages[s].seconds.map((v, i) => DATA.stages[s].failed[i]
       ? { value: v, itemStyle: { color: "#d9534f" } } : v)
   }))

@@ -53,6 +53,10 @@ public final class SegmentLoader {
 
   private final ConditionParser.Problems problems;
   private final ConditionParser parser;
+
+  /** The segments folder: what definition files may include ({@link FolderIncluder}). */
+  private Path root;
+
   private String where = "";
 
   /** A reference and the segment prefix of its messages ({@code file: segment id}). */
@@ -103,6 +107,7 @@ public final class SegmentLoader {
     SegmentLoader loader = new SegmentLoader(settings);
     List<SegmentDefinition> all = new ArrayList<>();
     if (Files.isDirectory(dir)) {
+      loader.root = dir;
       List<Path> files;
       try (Stream<Path> s = Files.walk(dir)) {
         files =
@@ -117,6 +122,7 @@ public final class SegmentLoader {
         all.addAll(loader.file(f));
       }
     } else if (Files.exists(dir)) {
+      loader.root = dir.toAbsolutePath().getParent();
       all.addAll(loader.file(dir));
     } else {
       loader.errors.add(dir + ": no such folder (segments.dir or --segments-dir)");
@@ -130,8 +136,16 @@ public final class SegmentLoader {
     Config c;
     try {
       c =
-          ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-              .resolve();
+          ConfigFactory.parseFile(
+                  f.toFile(),
+                  ConfigParseOptions.defaults()
+                      .setAllowMissing(false)
+                      .setIncluder(new FolderIncluder(root, f.toAbsolutePath().getParent())))
+              // ${...} refers to the file's own keys only: no environment variable (a secret)
+              // can end up in a definition, which segment_definitions stores.
+              .resolve(
+                  com.typesafe.config.ConfigResolveOptions.defaults()
+                      .setUseSystemEnvironment(false));
     } catch (ConfigException e) {
       errors.add(f + ": cannot parse: " + e.getMessage());
       return List.of();

@@ -1,6 +1,7 @@
 package dev.segments.common.segments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.common.config.Settings;
@@ -230,6 +231,56 @@ class SegmentLoaderTest {
                     0),
                 new Cond.Not(new Cond.SegmentRef("most_engaged_accounts", true)))),
         d.where());
+  }
+
+  @Test
+  void includesStayInsideTheSegmentsFolder() throws IOException {
+    String segment = "{ id = s, entity = user, where = { field = role, op = \"=\", value = x } }";
+    // Inside the folder: allowed, relative to the including file.
+    Files.createDirectories(dir.resolve("parts"));
+    Files.writeString(dir.resolve("parts/one.inc"), "segments = [ " + segment + " ]");
+    SegmentLoader.Result ok = load("include \"parts/one.inc\"");
+    assertTrue(ok.ok(), ok.errors().toString());
+    assertTrue(ok.segments().stream().anyMatch(d -> d.id().equals("s")));
+
+    Path outside = Files.createTempFile(dir.getParent(), "outside", ".conf");
+    Files.writeString(outside, "segments = [ " + segment + " ]");
+    for (String include :
+        List.of(
+            "include \"/etc/passwd\"",
+            "include file(\"/etc/passwd\")",
+            "include \"../" + outside.getFileName() + "\"",
+            "include required(file(\"" + outside + "\"))")) {
+      SegmentLoader.Result r = load(include);
+      assertFalse(r.ok(), include);
+      assertTrue(
+          r.errors().get(0).contains("x.conf: cannot parse: ")
+              && r.errors().get(0).contains("only files inside the segments folder"),
+          include + ": " + r.errors());
+    }
+    SegmentLoader.Result url = load("include url(\"file:///etc/passwd\")");
+    assertTrue(
+        url.errors()
+            .get(0)
+            .contains("include url(file:/etc/passwd): segment files may include only"),
+        url.errors().toString());
+    SegmentLoader.Result classpath = load("include classpath(\"reference.conf\")");
+    assertTrue(
+        classpath.errors().get(0).contains("include classpath(reference.conf): segment files"),
+        classpath.errors().toString());
+    Files.delete(outside);
+  }
+
+  @Test
+  void substitutionsDoNotReadTheEnvironment() throws IOException {
+    // PATH is set in every environment; a definition must not be able to copy it (or a secret).
+    SegmentLoader.Result r =
+        load(
+            "{ id = s, entity = user, name = ${PATH}, where = { field = role, op = \"=\", value = x } }");
+    assertFalse(r.ok());
+    assertTrue(
+        r.errors().get(0).contains("cannot parse: ") && r.errors().get(0).contains("PATH"),
+        r.errors().toString());
   }
 
   @Test
