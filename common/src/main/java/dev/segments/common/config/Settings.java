@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param warehousePath root of the Delta tables
  * @param catalogDatabase the Spark catalog database the tables are registered in, if any
  * @param warehouseWriteThreads how many independent table writes run side by side
+ * @param warehouseLockWaitSeconds how long a run waits for another run of the same warehouse
  * @param compareThreads how many tables {@code compare} compares side by side
  * @param segmentsDir the folder of custom segment definitions
  */
@@ -16,6 +17,7 @@ public record Settings(
     String warehousePath,
     Optional<String> catalogDatabase,
     int warehouseWriteThreads,
+    int warehouseLockWaitSeconds,
     int compareThreads,
     InputSettings input,
     IngestSettings ingest,

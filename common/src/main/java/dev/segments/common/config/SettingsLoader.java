@@ -171,6 +171,7 @@ public final class SettingsLoader {
     int lookback = r.intBetween("ingest.lookback-days", 0, 365);
     int duplicateRankLimit = r.intBetween("ingest.duplicate-rank-limit", 1, 100_000_000);
     int writeThreads = r.intBetween("warehouse.write-threads", 1, 64);
+    int lockWait = r.intBetween("warehouse.lock-wait-seconds", 0, 86_400);
     int compareThreads = r.intBetween("compare.threads", 1, 64);
     List<TraitColumn> userTraits = r.traits("traits.user", RESERVED_USER_COLUMNS);
     List<TraitColumn> accountTraits = r.traits("traits.account", RESERVED_ACCOUNT_COLUMNS);
@@ -229,6 +230,7 @@ public final class SettingsLoader {
         warehouse,
         database == null || database.isEmpty() ? Optional.empty() : Optional.of(database),
         writeThreads,
+        lockWait,
         compareThreads,
         new InputSettings(inputPath, inputFormat, allowMissing),
         new IngestSettings(lookback, duplicateRankLimit),

@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SettingsLoaderTest {
   @TempDir Path dir;
@@ -26,6 +30,65 @@ class SettingsLoaderTest {
   private static InvalidConfigException invalid(
       Optional<Path> file, Map<String, String> overrides) {
     return assertThrows(InvalidConfigException.class, () -> SettingsLoader.load(file, overrides));
+  }
+
+  /** A bad setting (one line of a deployment's file) and what its message must say. */
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of("warehouse.path = \"\"", "warehouse.path = \"\" (", "must not be empty"),
+        Arguments.of("input.path = \"\"", "input.path = \"\" (", "must not be empty"),
+        Arguments.of("segments.dir = \"\"", "segments.dir = \"\" (", "must not be empty"),
+        Arguments.of("input.format = csv", "input.format = csv (", "must be json or parquet"),
+        Arguments.of("features.windows = [0, 7]", "features.windows", "0"),
+        Arguments.of("features.windows = [7, 1]", "features.windows", "ascending order"),
+        Arguments.of(
+            "features.windows = []", "features.windows = [] (", "must list at least one window"),
+        Arguments.of(
+            "features.total-users-window-days = 0",
+            "features.total-users-window-days = 0 (",
+            "between 1 and 3660"),
+        Arguments.of(
+            "ingest.lookback-days = 400", "ingest.lookback-days = 400 (", "between 0 and 365"),
+        Arguments.of(
+            "ingest.lookback-days = seven", "ingest.lookback-days = \"seven\" (", "whole number"),
+        Arguments.of(
+            "warehouse.write-threads = 0", "warehouse.write-threads = 0 (", "between 1 and 64"),
+        Arguments.of(
+            "warehouse.lock-wait-seconds = -1",
+            "warehouse.lock-wait-seconds = -1 (",
+            "between 0 and 86400"),
+        Arguments.of("compare.threads = 1000", "compare.threads = 1000 (", "between 1 and 64"),
+        Arguments.of("input.formt = json", "unknown key 'input.formt' (", "application.conf: 1"),
+        Arguments.of("traits.user.user_id = string", "traits.user", "column 'user_id' is reserved"),
+        Arguments.of(
+            "traits.account.plan = text", "traits.account.\"plan\" = text (", "unknown type"),
+        Arguments.of("catalog.database = \"Bad-Name\"", "catalog.database = Bad-Name (", "[a-z]"),
+        Arguments.of("spark.master = \"\"", "spark.master = \"\" (", "must not be empty"),
+        Arguments.of(
+            "spark.generated-code = sometimes",
+            "spark.generated-code = sometimes (",
+            "must be auto, on or off"),
+        Arguments.of("scoring.workspaces.default.period-days = 5", "period-days", "1, 7 or 30"),
+        Arguments.of(
+            "scoring.workspaces.default.normalization = cubic", "normalization", "exponential"),
+        Arguments.of("scoring.workspaces.default.bands.mode = random", "bands.mode", "fixed"),
+        Arguments.of("scoring.workspaces.Bad = {}", "scoring.workspaces", "Bad"),
+        Arguments.of("scoring.percentile-accuracy = 0", "scoring.percentile-accuracy", "0"),
+        Arguments.of(
+            "exports.destinations.crm = { type = mailchimp }",
+            "exports.destinations.\"crm\".type = mailchimp (",
+            "unknown type; one of hubspot"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badSettings")
+  void everyBadSettingStopsTheRunNamingFileKeyAndValue(String line, String names, String hint)
+      throws IOException {
+    InvalidConfigException e = invalid(Optional.of(file(line + "\n")), Map.of());
+    String message = e.getMessage();
+    assertTrue(message.contains(names), line + " -> " + message);
+    assertTrue(message.contains(hint), line + " -> " + message);
+    assertTrue(message.contains("application.conf"), line + " names the file -> " + message);
   }
 
   @Test

@@ -21,6 +21,10 @@ public final class JobContext implements AutoCloseable {
   private final SparkSession spark;
   private final boolean ownsSession;
   private StageContext stageContext;
+
+  /** The warehouse's run lock, held by commands that run stages. */
+  private dev.segments.jobs.pipeline.RunLock lock;
+
   private final java.util.Map<String, Object> stageOptions;
 
   private JobContext(
@@ -76,7 +80,19 @@ public final class JobContext implements AutoCloseable {
     }
     boolean existing = SparkSessions.existing().isPresent();
     SparkSession spark = SparkSessions.create(appName, settings.spark());
-    return new JobContext(settings, spark, !existing, stageOptions);
+    JobContext context = new JobContext(settings, spark, !existing, stageOptions);
+    try {
+      context.lock =
+          dev.segments.jobs.pipeline.RunLock.acquire(
+              spark.sparkContext().hadoopConfiguration(),
+              settings.warehousePath(),
+              appName,
+              java.time.Duration.ofSeconds(settings.warehouseLockWaitSeconds()));
+    } catch (RuntimeException e) {
+      context.close();
+      throw e;
+    }
+    return context;
   }
 
   public Settings settings() {
@@ -101,6 +117,10 @@ public final class JobContext implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
     if (ownsSession) {
       spark.stop();
     }
