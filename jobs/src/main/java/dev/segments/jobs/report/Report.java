@@ -320,31 +320,26 @@ public final class Report {
     return out;
   }
 
-  /** Per stage: seconds of its latest attempt per date, and whether that attempt failed. */
+  /**
+   * Per stage: seconds of its latest attempt per date, and whether that attempt failed (the
+   * attempts {@code segments status} shows).
+   */
   private Map<String, Object> stages() {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (!warehouse.exists(TableNames.PIPELINE_RUNS)) {
-      return out;
-    }
     List<String> dates = dates();
-    Map<String, Row> latest = new LinkedHashMap<>();
-    for (Row r :
-        window(TableNames.PIPELINE_RUNS, "as_of_date")
-            .select("as_of_date", "stage", "started_at", "duration_ms", "status")
-            .orderBy("started_at")
-            .collectAsList()) {
-      latest.put(r.getDate(0) + "/" + r.getString(1), r);
-    }
+    List<dev.segments.jobs.health.RunStatus.StageRun> runs =
+        dev.segments.jobs.health.RunStatus.of(warehouse, java.util.Optional.of(date), dates.size())
+            .runs();
     for (String stage :
         dev.segments.jobs.pipeline.Stages.ALL.stream().map(s -> s.name()).toList()) {
       List<Object> seconds = nulls(dates.size());
       List<Object> failed = nulls(dates.size());
       boolean any = false;
-      for (int i = 0; i < dates.size(); i++) {
-        Row r = latest.get(dates.get(i) + "/" + stage);
-        if (r != null) {
-          seconds.set(i, r.getLong(3) / 1000.0);
-          failed.set(i, r.getString(4).equals("failed"));
+      for (dev.segments.jobs.health.RunStatus.StageRun r : runs) {
+        if (r.stage().equals(stage)) {
+          int i = dates.indexOf(r.date().toString());
+          seconds.set(i, r.durationMs() / 1000.0);
+          failed.set(i, r.failed());
           any = true;
         }
       }
