@@ -49,9 +49,12 @@ public final class EventParsing {
    * Parses NDJSON lines; a line that is not a JSON object of the event shape gets a null parsed.
    */
   public static Dataset<Row> parseJson(Dataset<Row> lines) {
+    // A UTF-8 byte-order mark (files saved by Windows tools) opens the first line of its file:
+    // parsed without it; the raw text is kept as it came.
+    Column text = org.apache.spark.sql.functions.regexp_replace(col("raw"), "^\uFEFF", "");
     Column parsed =
         from_json(
-            col("raw"),
+            text,
             EventSchema.RAW_WITH_CORRUPT,
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", EventSchema.CORRUPT_RECORD));
     Column usable =
@@ -60,7 +63,7 @@ public final class EventParsing {
                 .isNotNull()
                 .and(parsed.getField(EventSchema.CORRUPT_RECORD).isNull())
                 // from_json reads a top-level array as its first element: not an event line.
-                .and(trim(col("raw")).startsWith("{")),
+                .and(trim(text).startsWith("{")),
             struct(
                 Arrays.stream(EventSchema.RAW.fieldNames())
                     .map(f -> parsed.getField(f).as(f))
