@@ -51,7 +51,12 @@ public final class EventParsing {
   public static Dataset<Row> parseJson(Dataset<Row> lines) {
     // A UTF-8 byte-order mark (files saved by Windows tools) opens the first line of its file:
     // parsed without it; the raw text is kept as it came.
-    Column text = org.apache.spark.sql.functions.regexp_replace(col("raw"), "^\uFEFF", "");
+    // (A prefix test, not a regular expression: this runs on every input line.)
+    Column text =
+        when(
+                col("raw").startsWith("\uFEFF"),
+                col("raw").substr(lit(2), org.apache.spark.sql.functions.length(col("raw"))))
+            .otherwise(col("raw"));
     Column parsed =
         from_json(
             text,
