@@ -28,11 +28,6 @@ public final class Pipeline {
     this.runs = new RunLog(context);
   }
 
-  /** The id of this command's run in {@code pipeline_runs}. */
-  public String runId() {
-    return runs.runId();
-  }
-
   public Warehouse warehouse() {
     return context.warehouse();
   }

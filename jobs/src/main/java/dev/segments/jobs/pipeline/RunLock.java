@@ -228,7 +228,8 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  private static String host() {
+  /** This driver's host name, as the lock and {@code pipeline_runs} record it. */
+  static String host() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.segments.jobs.pipeline;
 
 import dev.segments.common.tables.TableCatalog;
-import java.net.InetAddress;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -49,15 +48,11 @@ final class RunLog {
 
   private final StageContext context;
   private final String runId = UUID.randomUUID().toString();
-  private final String host = hostName();
+  private final String host = RunLock.host();
   private long lastWrite = System.nanoTime();
 
   RunLog(StageContext context) {
     this.context = context;
-  }
-
-  String runId() {
-    return runId;
   }
 
   /** Whether results kept since the last write are old enough to be appended now. */
@@ -103,14 +98,6 @@ final class RunLog {
       // Not a stage's write: left out of the next stage's rows written.
       context.warehouse().takeWritten();
       lastWrite = System.nanoTime();
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException | SecurityException e) {
-      return null;
     }
   }
 }
