@@ -54,7 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf(
         "status of %s, %s .. %s (latest run date: %s)%n",
         warehouse, s.from(), s.through(), s.latestRun().map(LocalDate::toString).orElse("none"));
-    List<String> stages = Stages.ALL.stream().map(st -> st.name()).toList();
+    List<String> stages = Stages.names();
     StringBuilder header = new StringBuilder(String.format("  %-10s", "date"));
     stages.forEach(st -> header.append(String.format("  %-14s", st)));
     out.println(header);

@@ -115,7 +115,7 @@ public record RunStatus(
         latest.put(key, run);
       }
     }
-    List<String> order = Stages.ALL.stream().map(s -> s.name()).toList();
+    List<String> order = Stages.names();
     List<StageRun> runs = new ArrayList<>();
     latest.forEach(
         (key, r) ->

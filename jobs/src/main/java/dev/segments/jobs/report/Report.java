@@ -330,8 +330,7 @@ public final class Report {
     List<dev.segments.jobs.health.RunStatus.StageRun> runs =
         dev.segments.jobs.health.RunStatus.of(warehouse, java.util.Optional.of(date), dates.size())
             .runs();
-    for (String stage :
-        dev.segments.jobs.pipeline.Stages.ALL.stream().map(s -> s.name()).toList()) {
+    for (String stage : dev.segments.jobs.pipeline.Stages.names()) {
       List<Object> seconds = nulls(dates.size());
       List<Object> failed = nulls(dates.size());
       boolean any = false;
