@@ -170,6 +170,19 @@ public final class SettingsLoader {
     boolean allowMissing = r.bool("input.allow-missing-day");
     int lookback = r.intBetween("ingest.lookback-days", 0, 365);
     int duplicateRankLimit = r.intBetween("ingest.duplicate-rank-limit", 1, 100_000_000);
+    String withoutOffset = r.string("ingest.timestamps-without-offset");
+    boolean rejectWithoutOffset = false;
+    if (withoutOffset != null) {
+      switch (withoutOffset.toLowerCase(Locale.ROOT)) {
+        case "utc" -> rejectWithoutOffset = false;
+        case "reject" -> rejectWithoutOffset = true;
+        default ->
+            r.problem(
+                "ingest.timestamps-without-offset",
+                withoutOffset,
+                "must be utc (taken as UTC) or reject (rejected as timestamp_without_offset)");
+      }
+    }
     int writeThreads = r.intBetween("warehouse.write-threads", 1, 64);
     int lockWait = r.intBetween("warehouse.lock-wait-seconds", 0, 86_400);
     int compareThreads = r.intBetween("compare.threads", 1, 64);
@@ -233,7 +246,7 @@ public final class SettingsLoader {
         lockWait,
         compareThreads,
         new InputSettings(inputPath, inputFormat, allowMissing),
-        new IngestSettings(lookback, duplicateRankLimit),
+        new IngestSettings(lookback, duplicateRankLimit, rejectWithoutOffset),
         userTraits,
         accountTraits,
         new FeatureSettings(windows, totalUsersWindow, retention),

@@ -101,18 +101,22 @@ public final class TableCatalog {
           WriteMode.DATES_REPLACED,
           Optional.empty(),
           List.of(),
-          """
+"""
       Reason codes, checked in this order (a row gets the first that applies):
 
       | reason | meaning |
       |---|---|
-      | `invalid_json` | not a JSON object of the event shape (truncated, not an object, a field of the wrong shape such as a string for `properties`, an empty line) |
+      | `unreadable_file` | a file that cannot be read to its end (a truncated or corrupt `.gz`, a Parquet file that does not open): one row with the file as `source_file` and the error as `raw`; the day's other files are read. A zero-byte file has no line and is skipped |
+| `not_a_file` | a folder inside the day folder: one row naming it; the files under it are not read (the day folder is listed, never walked) |
+| `invalid_utf8` | the line holds bytes that are not UTF-8 (a file saved as Latin-1): its ids would not match the same ids sent as UTF-8 |
+| `invalid_json` | not a JSON object of the event shape (truncated, not an object, nested deeper than 1,000 levels, a field of the wrong shape such as a string for `properties`). Blank lines are not rows: skipped, not counted |
       | `missing_message_id` | no messageId |
       | `unknown_type` | type missing or not one of track, identify, group |
       | `missing_user_id` | track or identify without userId |
       | `missing_group_id` | group without groupId |
       | `missing_event` | track without event name |
-      | `bad_timestamp` | timestamp missing or not ISO-8601 (a timestamp without offset is read as UTC) |
+      | `bad_timestamp` | timestamp missing or not ISO-8601 (epoch numbers included) |
+| `timestamp_without_offset` | a timestamp without offset or zone (`2026-04-01T10:00:00`) when `ingest.timestamps-without-offset = reject`; by default (`utc`) it is read as UTC |
       | `future_timestamp` | after the end of the run date (UTC) |
       | `too_late` | before run date − `ingest.lookback-days` |
       | `duplicate_message_id` | messageId already accepted: earlier in the same day's input (the earliest timestamp wins; ties by file, then raw text) or on one of the previous `ingest.lookback-days` input days. Counted as *duplicates*, not as rejected, in the run summary |

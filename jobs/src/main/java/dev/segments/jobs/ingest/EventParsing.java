@@ -21,21 +21,20 @@ import static org.apache.spark.sql.functions.when;
 import dev.segments.common.events.EventSchema;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * From raw input rows to classified events: parsing, validation with a reason code, and duplicate
- * detection. No table is read or written here; only {@link #markDuplicates} runs queries (it
- * collects the few duplicate ids and losing rows).
+ * detection. No table is read or written here; only {@link #markDuplicates} runs a query (it caches
+ * and counts the losing duplicate rows' ids).
  *
  * <p>Shapes: input lines are {@code (source_file, raw)}; {@link #parseJson} and {@link
  * #fromParquet} give {@code (source_file, raw, parsed)}; {@link #classify} gives the event columns
@@ -114,8 +113,11 @@ public final class EventParsing {
    *
    * @param runDate the ingest date D: timestamps after D (UTC) are future, before D - lookback too
    *     late
+   * @param rejectWithoutOffset whether a timestamp without offset or zone is rejected (else it is
+   *     read as UTC, the session time zone)
    */
-  public static Dataset<Row> classify(Dataset<Row> parsed, LocalDate runDate, int lookbackDays) {
+  public static Dataset<Row> classify(
+      Dataset<Row> parsed, LocalDate runDate, int lookbackDays, boolean rejectWithoutOffset) {
     Column p = col("parsed");
     Column type = lower(text(p.getField("type")));
     Column traits = p.getField("traits");
@@ -129,12 +131,19 @@ public final class EventParsing {
                 type.equalTo("identify"),
                 coalesce(text(p.getField("groupId")), text(try_element_at(traits, lit("groupId")))))
             .otherwise(text(p.getField("groupId")));
-    Column timestamp = text(p.getField("timestamp")).try_cast(DataTypes.TimestampType);
+    Column timestampText = text(p.getField("timestamp"));
+    Column timestamp = timestampText.try_cast(DataTypes.TimestampType);
+    // Only evaluated when asked for: a regular expression on every row.
+    Column withoutOffset =
+        rejectWithoutOffset ? timestampText.rlike(WITH_OFFSET).unary_$bang() : lit(false);
     Column eventDate = to_date(timestamp);
     Column day = lit(java.sql.Date.valueOf(runDate));
 
     Column reason =
-        when(p.isNull(), lit(RejectReason.INVALID_JSON.code()))
+        when(
+                org.apache.spark.sql.functions.is_valid_utf8(col("raw")).unary_$bang(),
+                lit(RejectReason.INVALID_UTF8.code()))
+            .when(p.isNull(), lit(RejectReason.INVALID_JSON.code()))
             .when(
                 text(p.getField("messageId")).isNull(), lit(RejectReason.MISSING_MESSAGE_ID.code()))
             .when(
@@ -150,6 +159,7 @@ public final class EventParsing {
                 type.equalTo("track").and(text(p.getField("event")).isNull()),
                 lit(RejectReason.MISSING_EVENT.code()))
             .when(timestamp.isNull(), lit(RejectReason.BAD_TIMESTAMP.code()))
+            .when(withoutOffset, lit(RejectReason.TIMESTAMP_WITHOUT_OFFSET.code()))
             .when(eventDate.gt(day), lit(RejectReason.FUTURE_TIMESTAMP.code()))
             .when(eventDate.lt(date_sub(day, lookbackDays)), lit(RejectReason.TOO_LATE.code()));
 
@@ -168,6 +178,13 @@ public final class EventParsing {
         reason.as("reason"));
   }
 
+  /**
+   * A time of day followed by Z, a numeric offset (+02, +0200, +02:00) or a zone name (UTC,
+   * Europe/Paris): the timestamps that say which instant they mean.
+   */
+  static final String WITH_OFFSET =
+      "(?i)\\d{2}:\\d{2}(:\\d{2}([.,]\\d+)?)?\\s*(z|[+-]\\d{2}(:?\\d{2})?|[a-z][a-z0-9/_+-]*)$";
+
   /** A column of row ids that {@link #markDuplicates} needs on the classified rows. */
   public static final String ROW_ID = "_row_id";
 
@@ -181,9 +198,16 @@ public final class EventParsing {
 
   /**
    * The classified rows with a boolean column {@code duplicate}; {@code everyRowRanked} tells that
-   * they came from ranking every row (not cached: worth caching when used more than once).
+   * they came from ranking every row (not cached: worth caching when used more than once); {@link
+   * #release} frees what marking cached, once the rows are no longer read.
    */
-  public record Marked(Dataset<Row> rows, boolean everyRowRanked) {}
+  public record Marked(Dataset<Row> rows, boolean everyRowRanked, Dataset<Row> cached) {
+    public void release() {
+      if (cached != null) {
+        cached.unpersist();
+      }
+    }
+  }
 
   /**
    * Marks duplicates among valid rows: the same messageId twice in the day's input (the earliest
@@ -193,17 +217,17 @@ public final class EventParsing {
    * {@code duplicate = false}.
    *
    * <p>Only message ids are shuffled to find the ids that occur more than once or are known; only
-   * the rows with those ids are ranked, and the losers' row ids (up to {@code limit}) are broadcast
-   * back. More than {@code limit} such ids or losers (e.g. a whole day's input sent twice) falls
+   * the rows with those ids are ranked, and the losers' row ids are cached on the executors and
+   * joined back as a broadcast (8 bytes a loser, at most {@code limit} of them). No message id
+   * reaches the driver. More than {@code limit} losers (e.g. a whole day delivered twice) falls
    * back to ranking every row. {@code classified} carries {@link #ROW_ID} ({@link #withRowIds}) and
    * is cached: it is read several times.
    */
   public static Marked markDuplicates(
       Dataset<Row> classified, Dataset<Row> knownMessageIds, int limit) {
-    SparkSession spark = classified.sparkSession();
     Column valid = col("reason").isNull();
     Dataset<Row> known = knownIds(knownMessageIds);
-    List<Row> candidates =
+    Dataset<Row> candidates =
         classified
             .where(valid)
             .groupBy(col("message_id"))
@@ -212,56 +236,42 @@ public final class EventParsing {
             .where(col("_rows").gt(1).or(col("known_message_id").isNotNull()))
             .select(
                 col("message_id").as("candidate_id"),
-                col("known_message_id").isNotNull().as("known"))
-            .limit(limit + 1)
-            .collectAsList();
-    if (candidates.size() > limit) {
-      return new Marked(markByRankingEveryRow(classified, knownMessageIds), true);
+                col("known_message_id").isNotNull().as("known"));
+    Column rank =
+        row_number()
+            .over(
+                Window.partitionBy(col("message_id"))
+                    .orderBy(col("timestamp"), col("source_file"), col("raw")));
+    Dataset<Row> losers =
+        classified
+            .where(valid)
+            .join(candidates, col("message_id").equalTo(col("candidate_id")))
+            .withColumn("_rank", rank)
+            .where(col("known").or(col("_rank").gt(1)))
+            .select(col(ROW_ID).as("_loser_id"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    long loserCount = losers.count();
+    if (loserCount > limit) {
+      losers.unpersist();
+      return new Marked(markByRankingEveryRow(classified, knownMessageIds), true, null);
     }
-    Dataset<Row> marked = classified.withColumn("duplicate", lit(false));
-    if (!candidates.isEmpty()) {
-      Dataset<Row> candidateIds = spark.createDataFrame(candidates, CANDIDATES);
-      Column rank =
-          row_number()
-              .over(
-                  Window.partitionBy(col("message_id"))
-                      .orderBy(col("timestamp"), col("source_file"), col("raw")));
-      List<Row> losers =
-          classified
-              .join(
-                  broadcast(candidateIds),
-                  valid.and(col("message_id").equalTo(col("candidate_id"))))
-              .withColumn("_rank", rank)
-              .where(col("known").or(col("_rank").gt(1)))
-              .select(col(ROW_ID))
-              .limit(limit + 1)
-              .collectAsList();
-      if (losers.size() > limit) {
-        return new Marked(markByRankingEveryRow(classified, knownMessageIds), true);
-      }
-      if (!losers.isEmpty()) {
-        Dataset<Row> loserIds =
-            spark.createDataFrame(
-                losers, new StructType().add("_loser_id", DataTypes.LongType, false));
-        marked =
-            classified
-                .join(broadcast(loserIds), col(ROW_ID).equalTo(col("_loser_id")), "left")
-                .withColumn("duplicate", col("_loser_id").isNotNull())
-                .drop("_loser_id");
-      }
+    if (loserCount == 0) {
+      losers.unpersist();
+      return new Marked(classified.withColumn("duplicate", lit(false)).drop(ROW_ID), false, null);
     }
-    return new Marked(marked.drop(ROW_ID), false);
+    // The marked rows are read by several writes: each joins the cached losers again, cheaply.
+    Dataset<Row> marked =
+        classified
+            .join(broadcast(losers), col(ROW_ID).equalTo(col("_loser_id")), "left")
+            .withColumn("duplicate", col("_loser_id").isNotNull())
+            .drop("_loser_id", ROW_ID);
+    return new Marked(marked, false, losers);
   }
 
   /** The distinct ids accepted earlier, as {@code known_message_id}. */
   private static Dataset<Row> knownIds(Dataset<Row> knownMessageIds) {
     return knownMessageIds.select(col("message_id").as("known_message_id")).distinct();
   }
-
-  private static final StructType CANDIDATES =
-      new StructType()
-          .add("candidate_id", DataTypes.StringType)
-          .add("known", DataTypes.BooleanType, false);
 
   /**
    * The same marks as {@link #markDuplicates}, ranking every row among the rows of its messageId.

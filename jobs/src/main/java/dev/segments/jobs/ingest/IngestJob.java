@@ -2,6 +2,7 @@ package dev.segments.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.segments.common.UserError;
@@ -14,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,28 +63,24 @@ public final class IngestJob extends WithStageContext {
 
   public IngestSummary run(LocalDate date) {
     int lookback = settings.ingest().lookbackDays();
-    Dataset<Row> parsed = readInput(date);
-    // The classified rows are cached once; duplicates are found by shuffling message ids only,
-    // and the few losing rows are marked by row id (EventParsing.markDuplicates).
-    Dataset<Row> classified =
-        EventParsing.withRowIds(EventParsing.classify(parsed, date, lookback))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Input input = classifiedInput(date, lookback);
+    Dataset<Row> classified = input.rows();
     Dataset<Row> marked = null;
+    EventParsing.Marked m = null;
     try {
-      EventParsing.Marked m =
+      m =
           EventParsing.markDuplicates(
               classified, knownMessageIds(date, lookback), settings.ingest().duplicateRankLimit());
       marked = m.rows();
       if (m.everyRowRanked()) {
         // The ranked rows replace the classified ones as what every table write reads.
         LOG.info(
-            "More than {} duplicate message ids or duplicate rows on {}: ranking every row (ingest.duplicate-rank-limit)",
+            "More than {} losing duplicate rows on {}: ranking every row (ingest.duplicate-rank-limit)",
             settings.ingest().duplicateRankLimit(),
             date);
-        classified.unpersist();
         marked = marked.persist(StorageLevel.MEMORY_AND_DISK());
       }
-      IngestSummary summary = summarize(date, parsed, marked);
+      IngestSummary summary = summarize(date, input.count(), marked);
       if (!summary.balanced()) {
         throw new IllegalStateException(
             "Cannot ingest "
@@ -102,55 +101,196 @@ public final class IngestJob extends WithStageContext {
       if (marked != null) {
         marked.unpersist();
       }
+      if (m != null) {
+        m.release();
+      }
       classified.unpersist();
     }
   }
 
-  private Dataset<Row> readInput(LocalDate date) {
+  /** The day's classified rows (cached, with row ids) and how many there are. */
+  private record Input(Dataset<Row> rows, long count) {}
+
+  /**
+   * Reads, parses and classifies the day's input, caches it and counts it. A file that cannot be
+   * read to its end fails that count: it is then quarantined (one {@code unreadable_file} row) and
+   * the day is read again without it, until every remaining file reads. Sub-folders are quarantined
+   * as {@code not_a_file}; zero-byte files hold no line and are skipped.
+   */
+  private Input classifiedInput(LocalDate date, int lookback) {
     InputSettings input = settings.input();
     String folder = inputFolder(input.path(), date);
-    if (!folderExists(folder)) {
-      if (!input.allowMissingDay()) {
+    Optional<DayFolder> listing = listDay(folder, date);
+    List<String> files = new ArrayList<>(listing.map(DayFolder::files).orElse(List.of()));
+    boolean whole = listing.map(DayFolder::readableAsAWhole).orElse(false);
+    List<Row> quarantined = new ArrayList<>();
+    listing.ifPresent(
+        l -> {
+          for (String sub : l.folders()) {
+            LOG.warn("Ingest {}: {} is a folder; its files are not read (not_a_file)", date, sub);
+            quarantined.add(
+                quarantineRow(
+                    sub,
+                    RejectReason.NOT_A_FILE,
+                    "a folder inside the day folder: the files under it are not read"
+                        + " (put them in "
+                        + folder
+                        + " itself)"));
+          }
+          for (String empty : l.emptyFiles()) {
+            LOG.info("Ingest {}: {} is empty (0 bytes): skipped", date, empty);
+          }
+        });
+    while (true) {
+      Dataset<Row> classified = null;
+      try {
+        Dataset<Row> lines = whole ? readLines(List.of(folder)) : readLines(files);
+        Dataset<Row> rows = EventParsing.classify(lines, date, lookback, rejectWithoutOffset());
+        if (!quarantined.isEmpty()) {
+          rows = rows.unionByName(spark.createDataFrame(quarantined, CLASSIFIED_SCHEMA));
+        }
+        classified =
+            EventParsing.withRowIds(rows.select(CLASSIFIED_COLUMNS))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long count = classified.count();
+        return new Input(classified, count);
+      } catch (Exception e) { // Spark's SparkException is checked, and thrown from Scala unchecked
+        if (classified != null) {
+          classified.unpersist();
+        }
+        Optional<String> bad =
+            DayFolder.unreadableFile(e).flatMap(p -> listing.flatMap(l -> l.find(p)));
+        if (bad.isEmpty() || !files.contains(bad.get())) {
+          throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        String error = rootMessage(e);
+        LOG.warn(
+            "Ingest {}: {} cannot be read ({}); quarantined as unreadable_file, reading the rest",
+            date,
+            bad.get(),
+            error);
+        files.remove(bad.get());
+        whole = false;
+        quarantined.add(quarantineRow(bad.get(), RejectReason.UNREADABLE_FILE, error));
+      }
+    }
+  }
+
+  private boolean rejectWithoutOffset() {
+    return settings.ingest().rejectTimestampsWithoutOffset();
+  }
+
+  /** The day folder's listing, or empty for a missing folder when missing days are allowed. */
+  private Optional<DayFolder> listDay(String folder, LocalDate date) {
+    try {
+      Path path = new Path(folder);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        if (!settings.input().allowMissingDay()) {
+          throw new UserError(
+              "Cannot ingest "
+                  + date
+                  + ": no input folder "
+                  + folder
+                  + " (check input.path and the date, or set input.allow-missing-day = true to ingest an empty day)");
+        }
+        LOG.warn(
+            "No input folder {}: ingesting {} as an empty day (input.allow-missing-day = true)",
+            folder,
+            date);
+        return Optional.empty();
+      }
+      if (!fs.getFileStatus(path).isDirectory()) {
         throw new UserError(
             "Cannot ingest "
                 + date
-                + ": no input folder "
+                + ": "
                 + folder
-                + " (check input.path and the date, or set input.allow-missing-day = true to ingest an empty day)");
+                + " is a file, not a folder (input.path holds one folder dt=YYYY-MM-DD per day)");
       }
-      LOG.warn(
-          "No input folder {}: ingesting {} as an empty day (input.allow-missing-day = true)",
-          folder,
-          date);
+      return Optional.of(DayFolder.list(fs, path));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot ingest: cannot list input folder " + folder, e);
+    }
+  }
+
+  /** The lines (JSON) or rows (Parquet) of these paths, as {@code (source_file, raw, parsed)}. */
+  private Dataset<Row> readLines(List<String> paths) {
+    if (paths.isEmpty()) {
       StructType lines =
           new StructType()
               .add("source_file", DataTypes.StringType)
               .add("raw", DataTypes.StringType);
       return EventParsing.parseJson(spark.createDataFrame(List.of(), lines));
     }
-    return switch (input.format()) {
+    String[] p = paths.toArray(String[]::new);
+    return switch (settings.input().format()) {
       case JSON ->
           EventParsing.parseJson(
               spark
                   .read()
-                  .text(folder)
+                  .text(p)
+                  // Blank lines (between CRLF pairs, at the end of a file) are not events.
+                  .where(trim(col("value")).notEqual(lit("")))
                   .select(col("_metadata.file_path").as("source_file"), col("value").as("raw")));
       case PARQUET -> {
-        Dataset<Row> rows = spark.read().parquet(folder);
+        // Files written by different producers may name different columns: their union is read
+        // (a missing column reads as null and is judged like a missing JSON field).
+        Dataset<Row> rows = spark.read().option("mergeSchema", "true").parquet(p);
         yield EventParsing.fromParquet(
             rows.withColumn("_source_file", col("_metadata.file_path")), "_source_file");
       }
     };
   }
 
-  private boolean folderExists(String folder) {
-    try {
-      Path path = new Path(folder);
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot ingest: cannot check input folder " + folder, e);
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
+    String message = root.getClass().getSimpleName() + ": " + root.getMessage();
+    return message.length() > 2000 ? message.substring(0, 2000) : message;
+  }
+
+  /** The classified columns in order (row ids are added after). */
+  private static final Column[] CLASSIFIED_COLUMNS =
+      Arrays.stream(
+              new String[] {
+                "source_file",
+                "raw",
+                "message_id",
+                "type",
+                "event",
+                "user_id",
+                "group_id",
+                "timestamp",
+                "event_date",
+                "properties",
+                "traits",
+                "reason"
+              })
+          .map(org.apache.spark.sql.functions::col)
+          .toArray(Column[]::new);
+
+  private static final StructType CLASSIFIED_SCHEMA =
+      new StructType()
+          .add("source_file", DataTypes.StringType)
+          .add("raw", DataTypes.StringType)
+          .add("message_id", DataTypes.StringType)
+          .add("type", DataTypes.StringType)
+          .add("event", DataTypes.StringType)
+          .add("user_id", DataTypes.StringType)
+          .add("group_id", DataTypes.StringType)
+          .add("timestamp", DataTypes.TimestampType)
+          .add("event_date", DataTypes.DateType)
+          .add("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("traits", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("reason", DataTypes.StringType);
+
+  /** A quarantined file or folder as a classified row: the path, the reason, the error as raw. */
+  private static Row quarantineRow(String path, RejectReason reason, String raw) {
+    return RowFactory.create(
+        path, raw, null, null, null, null, null, null, null, null, null, reason.code());
   }
 
   /** Message ids accepted on the previous lookback days (not D itself: a rerun replaces those). */
@@ -170,8 +310,7 @@ public final class IngestJob extends WithStageContext {
         .select(col("message_id"));
   }
 
-  private IngestSummary summarize(LocalDate date, Dataset<Row> parsed, Dataset<Row> marked) {
-    long read = parsed.count();
+  private IngestSummary summarize(LocalDate date, long read, Dataset<Row> marked) {
     // One pass over the cached rows: counts per outcome, and per event date for accepted rows
     // (those dates are the days this ingest touched).
     Column outcome =

@@ -66,8 +66,8 @@ class DuplicatesTest {
           row("m9", "09:00:00", "a.json", "m9-bad-2", "unknown_type"));
 
   /**
-   * limit 10: 6 duplicate ids (m1, m2, m3, m4, m6, m7) and 7 losing rows, broadcast. limit 6: the
-   * ids fit, the 7 losers do not. limit 0: the ids do not fit.
+   * 6 duplicate ids (m1, m2, m3, m4, m6, m7) with 7 losing rows. limit 10: the losers' row ids are
+   * joined back. limits 6 and 0: the 7 losers do not fit, every row is ranked.
    */
   @ParameterizedTest
   @CsvSource({"10, false", "6, true", "0, true"})
@@ -104,6 +104,7 @@ class DuplicatesTest {
           List.of("duplicate", "message_id", "raw", "reason", "source_file", "timestamp"),
           new TreeSet<>(List.of(marked.rows().columns())).stream().toList(),
           "no helper column left");
+      marked.release();
     } finally {
       classified.unpersist();
     }
