@@ -39,6 +39,10 @@ class SettingsLoaderTest {
         Arguments.of("input.path = \"\"", "input.path = \"\" (", "must not be empty"),
         Arguments.of("segments.dir = \"\"", "segments.dir = \"\" (", "must not be empty"),
         Arguments.of("input.format = csv", "input.format = csv (", "must be json or parquet"),
+        Arguments.of(
+            "ingest.timestamps-without-offset = local",
+            "ingest.timestamps-without-offset = local (",
+            "must be utc (taken as UTC) or reject"),
         Arguments.of("features.windows = [0, 7]", "features.windows", "0"),
         Arguments.of("features.windows = [7, 1]", "features.windows", "ascending order"),
         Arguments.of(

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Compares two warehouses table by table, row for row (same tables, columns and rows).",
-      "Prints one line per table and exits 1 if any table differs. The run log pipeline_runs"
-          + " (run ids, hosts and times) is never compared."
+      "Prints one line per table and exits 1 if any table differs. The run logs pipeline_runs"
+          + " and export_runs (run ids, hosts, times, and what each sync happened to send) are"
+          + " never compared."
     })
 public final class CompareCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;

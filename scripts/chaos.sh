@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Kill test of a nightly run (docs/reliability.md). On generated sample data it
+#   1. runs every stage (ingest, features, score, segments, export to files) for HISTORY_DAYS days
+#      (default 3): the base warehouse;
+#   2. runs the next date D on a copy of it, undisturbed: the clean warehouse, and notes when each
+#      stage ran;
+#   3. TRIALS times (default 20): on a fresh copy of the base, starts `segments run --date D` and
+#      kills its JVM with SIGKILL, either at a random moment inside one stage's span (the stages
+#      taken in turn) or, one trial in four, right after the k-th Delta commit of the run (k at
+#      random); then reruns `segments run --date D` and compares every table with the clean one
+#      (`segments compare`: row for row, duplicates included) and the exported files with the
+#      clean export's;
+#   4. once: kills `segments run --from A --to D` (a backfill of every day from an empty
+#      warehouse) about halfway, resumes it with the same command and compares with an undisturbed
+#      run of the same range.
+# Bounded: at most TRIALS trials and MAX_SECONDS (default 5400) of trials; every run is capped by
+# RUN_TIMEOUT seconds (default 900). Kills only the JVMs it started, by PID. Prints one line per
+# trial and a summary; everything is kept under work/chaos/ (git-ignored). Exit 0 when every trial
+# ended identical. Environment: TRIALS, SEED (default 7), HISTORY_DAYS, USERS (200), ACCOUNTS (25),
+# MAX_SECONDS, RUN_TIMEOUT, SKIP_BACKFILL=1.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+trials="${TRIALS:-20}"
+seed="${SEED:-7}"
+history="${HISTORY_DAYS:-3}"
+users="${USERS:-200}"
+accounts="${ACCOUNTS:-25}"
+max_seconds="${MAX_SECONDS:-5400}"
+run_timeout="${RUN_TIMEOUT:-900}"
+out="$root/work/chaos"
+RANDOM=$seed
+first_day="2026-03-01"
+date_d="$(date -u -d "$first_day + $history days" +%F)"
+day_before="$(date -u -d "$date_d - 1 day" +%F)"
+stages=(ingest features score segments export)
+
+source "$root/scripts/small-data-opts.sh"
+# One class-data sharing archive for every JVM this script starts (README "Faster starts").
+export SEGMENTS_CDS_ARCHIVE="$out/segments.jsa"
+# Each run would otherwise wait for a killed run's lock: the lock of a process that is gone on
+# this host is taken over at once, which is what the reruns check.
+common=(-Dinput.path="$out/input" -Dcatalog.database="" "${small_data_opts[@]}"
+)
+
+# The options of a run on warehouse $1; its files export goes to $1-exports.
+opts_for() {
+  local wh="$1"
+  printf '%s\n' "${common[@]}" -Dwarehouse.path="$wh" \
+    "-Dexports.destinations.files={ type = files, path = \"$wh-exports\", segments = [\"*\"], fields = [engagement_score, activation_progress] }"
+}
+
+segments() { # segments <warehouse> <log> <args...>: one run, capped by RUN_TIMEOUT
+  local wh="$1" log="$2"
+  shift 2
+  local o
+  mapfile -t o < <(opts_for "$wh")
+  timeout --signal=KILL "$run_timeout" scripts/segments "$@" "${o[@]}" >>"$log" 2>&1
+}
+
+copy_base() { # copy_base <target>: the base warehouse and its exports, afresh
+  rm -rf "$1" "$1-exports"
+  cp -a "$out/base" "$1"
+  cp -a "$out/base-exports" "$1-exports"
+}
+
+now_ms() { date +%s%3N; }
+
+commits() { # Delta commits in a warehouse
+  find "$1" -path '*/_delta_log/*.json' -not -name '.*' 2>/dev/null | wc -l
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+began=$(date +%s)
+echo "chaos: $trials trials on $date_d after $history days of history ($users users, $accounts accounts), seed $seed"
+
+mapfile -t gen < <(opts_for "$out/base")
+scripts/segments generate "${gen[@]}" --output "$out/input" --start "$first_day" --days "$((history + 1))" \
+  --users "$users" --accounts "$accounts" --seed 42 >"$out/generate.log" 2>&1
+# Built (if needed) by that first command: every later run uses the same build.
+export SEGMENTS_SKIP_BUILD=1
+segments "$out/base" "$out/base.log" run --from "$first_day" --to "$day_before" ||
+  { tail -30 "$out/base.log"; exit 1; }
+base_commits=$(commits "$out/base")
+# A run that records the archive runs its JVM as a child of the script, which a kill of the
+# script's PID would not reach: every killed run must map an archive already written.
+[[ -s "$SEGMENTS_CDS_ARCHIVE" ]] || unset SEGMENTS_CDS_ARCHIVE
+
+# The clean run of D, and when each of its stages ran (the log's "Stage X for D took N ms" lines,
+# stamped HH:mm:ss UTC at their end).
+copy_base "$out/clean"
+t0=$(now_ms)
+segments "$out/clean" "$out/clean.log" run --date "$date_d" || { tail -30 "$out/clean.log"; exit 1; }
+clean_ms=$(( $(now_ms) - t0 ))
+clean_commits=$(( $(commits "$out/clean") - base_commits ))
+declare -A span_from span_to
+while read -r hms stage took; do
+  end=$(( $(date -u -d "$(date -u -d "@$((t0 / 1000))" +%F) $hms" +%s) * 1000 + 500 - t0 ))
+  span_from[$stage]=$(( end - took < 0 ? 0 : end - took ))
+  span_to[$stage]=$end
+done < <(sed -nE 's/^([0-9:]{8}) INFO Pipeline: Stage ([a-z]+) for [0-9-]+ took ([0-9]+) ms.*/\1 \2 \3/p' "$out/clean.log")
+echo "clean run of $date_d: ${clean_ms} ms, $clean_commits Delta commits; stage spans (ms after start):"
+for s in "${stages[@]}"; do
+  [[ -n "${span_to[$s]:-}" ]] || { echo "chaos: the clean run has no span for stage $s" >&2; exit 1; }
+  echo "  $s ${span_from[$s]}..${span_to[$s]}"
+done
+
+results="$out/results.tsv"
+printf 'trial\taim\tkilled_at_ms\trunning\tcommits_before_kill\tlog_tmp_files\trerun_rc\ttables\texports\n' >"$results"
+identical=0
+done_trials=0
+for ((i = 1; i <= trials; i++)); do
+  if (( $(date +%s) - began > max_seconds )); then
+    echo "chaos: MAX_SECONDS ($max_seconds) reached after $done_trials trials"
+    break
+  fi
+  wh="$out/trial-$i"
+  log="$out/trial-$i.log"
+  copy_base "$wh"
+  if (( i % 4 == 0 )); then
+    k=$(( 1 + RANDOM % clean_commits ))
+    aim="commit $k/$clean_commits"
+  else
+    s=${stages[$(( (i - 1) % ${#stages[@]} ))]}
+    from=${span_from[$s]}
+    len=$(( span_to[$s] - from ))
+    (( len < 1 )) && len=1
+    at=$(( from + (RANDOM * 32768 + RANDOM) % len ))
+    aim="$s +$at ms"
+  fi
+  mapfile -t o < <(opts_for "$wh")
+  t0=$(now_ms)
+  scripts/segments run --date "$date_d" "${o[@]}" >"$log" 2>&1 &
+  pid=$!
+  if (( i % 4 == 0 )); then
+    while kill -0 "$pid" 2>/dev/null && (( $(commits "$wh") - base_commits < k )); do sleep 0.02; done
+  else
+    while kill -0 "$pid" 2>/dev/null && (( $(now_ms) - t0 < at )); do sleep 0.02; done
+  fi
+  killed_at=$(( $(now_ms) - t0 ))
+  tmp_files=$(find "$wh" -path '*/_delta_log/.*.tmp' 2>/dev/null | wc -l)
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  finished=$(grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true)
+  if (( finished >= ${#stages[@]} )); then running="none (the run had ended)"; else running=${stages[$finished]}; fi
+  before=$(( $(commits "$wh") - base_commits ))
+  rc=0
+  segments "$wh" "$log.rerun" run --date "$date_d" || rc=$?
+  tables="no"
+  if segments "$out/clean" "$out/trial-$i.compare" compare "$out/clean" "$wh"; then tables="yes"; fi
+  exports="no"
+  if diff -r "$out/clean-exports" "$wh-exports" >"$out/trial-$i.exports.diff" 2>&1; then exports="yes"; fi
+  [[ $tables == yes && $exports == yes && $rc == 0 ]] && identical=$((identical + 1))
+  done_trials=$((done_trials + 1))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$aim" "$killed_at" "$running" "$before" "$tmp_files" "$rc" "$tables" "$exports" >>"$results"
+  echo "trial $i: aimed at $aim, killed at ${killed_at} ms in $running after $before commits ($tmp_files log files half-written); rerun exit $rc; tables identical: $tables; exports identical: $exports"
+  # Keep the evidence of a trial that differs; drop the copies of one that does not.
+  if [[ $tables == yes && $exports == yes ]]; then rm -rf "$wh" "$wh-exports"; fi
+done
+
+backfill="skipped"
+if [[ "${SKIP_BACKFILL:-0}" != 1 ]]; then
+  echo "backfill: run --from $first_day --to $date_d, undisturbed, then killed about halfway and resumed"
+  t0=$(now_ms)
+  segments "$out/range-clean" "$out/range-clean.log" run --from "$first_day" --to "$date_d" ||
+    { tail -30 "$out/range-clean.log"; exit 1; }
+  range_ms=$(( $(now_ms) - t0 ))
+  at=$(( range_ms * (35 + RANDOM % 30) / 100 ))
+  mapfile -t o < <(opts_for "$out/range-killed")
+  t0=$(now_ms)
+  scripts/segments run --from "$first_day" --to "$date_d" "${o[@]}" >"$out/range-killed.log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null && (( $(now_ms) - t0 < at )); do sleep 0.02; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  dates_done=$(grep -c "INFO Pipeline: Stage export for .* took" "$out/range-killed.log" || true)
+  rc=0
+  segments "$out/range-killed" "$out/range-killed.log.rerun" run --from "$first_day" --to "$date_d" || rc=$?
+  tables="no"
+  if segments "$out/range-clean" "$out/range.compare" compare "$out/range-clean" "$out/range-killed"; then tables="yes"; fi
+  exports="no"
+  if diff -r "$out/range-clean-exports" "$out/range-killed-exports" >"$out/range.exports.diff" 2>&1; then exports="yes"; fi
+  backfill="killed at ${at} of ${range_ms} ms after $dates_done of $((history + 1)) dates; resumed, exit $rc; tables identical: $tables; exports identical: $exports"
+  echo "backfill: $backfill"
+fi
+
+echo "chaos summary: $done_trials trials, $identical identical after the rerun; backfill: $backfill; $(( $(date +%s) - began )) s; results in $results"
+[[ $identical == "$done_trials" && $done_trials -gt 0 ]] && [[ $backfill == skipped || $backfill == *"tables identical: yes; exports identical: yes" ]]
