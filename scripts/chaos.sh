@@ -59,6 +59,25 @@ segments() { # segments <warehouse> <log> <args...>: one run, capped by RUN_TIME
   timeout --signal=KILL "$run_timeout" scripts/segments "$@" "${o[@]}" >>"$log" 2>&1
 }
 
+# rerun_and_compare <warehouse> <clean warehouse> <log> <run args...>: the rerun, then `compare`
+# with the clean warehouse, in one JVM (the developers' `steps` command); sets rerun_rc (0 or 1)
+# and tables (yes / no).
+rerun_and_compare() {
+  local wh="$1" clean="$2" log="$3"
+  shift 3
+  local o
+  mapfile -t o < <(opts_for "$wh")
+  local rc=0
+  SEGMENTS_TOOLS=1 SEGMENTS_CDS_ARCHIVE="$out/tools.jsa" timeout --signal=KILL "$run_timeout" \
+    scripts/segments steps "${o[@]}" -- run "$@" "${o[@]}" + compare "${o[@]}" "$clean" "$wh" >>"$log" 2>&1 || rc=$?
+  rerun_rc=0
+  grep -q "^segments run failed" "$log" && rerun_rc=1
+  (( rc != 0 && rerun_rc == 0 )) && ! grep -q "tables differ" "$log" && rerun_rc=$rc
+  tables=no
+  (( rc == 0 )) && grep -q "all identical" "$log" && tables=yes
+  return 0
+}
+
 copy_base() { # copy_base <target>: the base warehouse and its exports, afresh
   rm -rf "$1" "$1-exports"
   cp -a "$out/base" "$1"
@@ -146,10 +165,8 @@ for ((i = 1; i <= trials; i++)); do
   finished=$(grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true)
   if (( finished >= ${#stages[@]} )); then running="none (the run had ended)"; else running=${stages[$finished]}; fi
   before=$(( $(commits "$wh") - base_commits ))
-  rc=0
-  segments "$wh" "$log.rerun" run --date "$date_d" || rc=$?
-  tables="no"
-  if segments "$out/clean" "$out/trial-$i.compare" compare "$out/clean" "$wh"; then tables="yes"; fi
+  rerun_and_compare "$wh" "$out/clean" "$log.rerun" --date "$date_d"
+  rc=$rerun_rc
   exports="no"
   if diff -r "$out/clean-exports" "$wh-exports" >"$out/trial-$i.exports.diff" 2>&1; then exports="yes"; fi
   [[ $tables == yes && $exports == yes && $rc == 0 ]] && identical=$((identical + 1))
@@ -176,10 +193,8 @@ if [[ "${SKIP_BACKFILL:-0}" != 1 ]]; then
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   dates_done=$(grep -c "INFO Pipeline: Stage export for .* took" "$out/range-killed.log" || true)
-  rc=0
-  segments "$out/range-killed" "$out/range-killed.log.rerun" run --from "$first_day" --to "$date_d" || rc=$?
-  tables="no"
-  if segments "$out/range-clean" "$out/range.compare" compare "$out/range-clean" "$out/range-killed"; then tables="yes"; fi
+  rerun_and_compare "$out/range-killed" "$out/range-clean" "$out/range-killed.log.rerun" --from "$first_day" --to "$date_d"
+  rc=$rerun_rc
   exports="no"
   if diff -r "$out/range-clean-exports" "$out/range-killed-exports" >"$out/range.exports.diff" 2>&1; then exports="yes"; fi
   backfill="killed at ${at} of ${range_ms} ms after $dates_done of $((history + 1)) dates; resumed, exit $rc; tables identical: $tables; exports identical: $exports"
