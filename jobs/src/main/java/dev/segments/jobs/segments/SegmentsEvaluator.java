@@ -292,12 +292,16 @@ public final class SegmentsEvaluator extends WithStageContext {
         userFeatures.select(col("user_id").as("__u"), col("account_id").as("__a"));
     List<Column> rollupAggs = new ArrayList<>();
     List<Column> totalsAggs = new ArrayList<>();
+    List<Cond.Event> totalsConditions = new ArrayList<>();
     List<Column> eventAggs = new ArrayList<>();
     int longest = 1;
     int longestFiltered = 0;
     for (Map.Entry<Cond.Event, String> e : events.entrySet()) {
       Cond.Event ev = e.getKey();
       Column isEvent = col("event").equalTo(lit(ev.event()));
+      if (ev.occurrence().isPresent() || ev.withinDays().isEmpty()) {
+        totalsConditions.add(ev);
+      }
       if (ev.occurrence().isPresent()) {
         totalsAggs.add(
             ev.occurrence().get().first()
@@ -335,6 +339,7 @@ public final class SegmentsEvaluator extends WithStageContext {
       base = joinAggregates(base, id, rollup, rollupAggs, userAccount);
     }
     if (!totalsAggs.isEmpty()) {
+      requireTotals(date, totalsConditions);
       Dataset<Row> totals =
           warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
       base = joinAggregates(base, id, totals, totalsAggs, userAccount);
@@ -351,6 +356,51 @@ public final class SegmentsEvaluator extends WithStageContext {
       base = joinAggregates(base, id, ev, eventAggs, userAccount);
     }
     return base;
+  }
+
+  /**
+   * Stops when the totals snapshot of D that "ever" and first / last occurrence conditions read has
+   * been removed (older than {@code features.totals-retention-days} before the newest snapshot, and
+   * none for D): reading it would answer every such condition as if the users had no events.
+   */
+  private void requireTotals(LocalDate date, java.util.Collection<Cond.Event> conditions) {
+    int retention = settings.features().totalsRetentionDays();
+    Row r =
+        warehouse
+            .read(TableNames.USER_EVENT_TOTALS)
+            .select(col("as_of_date"))
+            .distinct()
+            .agg(
+                org.apache.spark.sql.functions.max(col("as_of_date")).as("newest"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .max(when(col("as_of_date").equalTo(lit(Date.valueOf(date))), lit(1)))
+                    .as("has_date"))
+            .first();
+    if (r.isNullAt(0) || !r.isNullAt(1)) {
+      return;
+    }
+    LocalDate newest = r.<Date>getAs("newest").toLocalDate();
+    if (date.isBefore(newest.minusDays(retention))) {
+      List<String> events = conditions.stream().map(Cond.Event::event).distinct().sorted().toList();
+      throw new dev.segments.common.UserError(
+          "Cannot evaluate segments for "
+              + date
+              + ": conditions over all time (ever, first or last occurrence) of "
+              + String.join(", ", events)
+              + " read the user_event_totals snapshot of "
+              + date
+              + ", which was removed: snapshots older than features.totals-retention-days ("
+              + retention
+              + ") before the newest ("
+              + newest
+              + ") are not kept. Rebuild it with `segments run --date "
+              + date
+              + " --stages features,score,segments` (features rebuilds it from the events), or"
+              + " raise features.totals-retention-days");
+    }
   }
 
   private static Column propertyFilter(Cond.PropertyFilter f) {
