@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
 # Kill test of a nightly run (docs/reliability.md). On generated sample data it
 #   1. runs every stage (ingest, features, score, segments, export to files) for HISTORY_DAYS days
-#      (default 3): the base warehouse;
+#      (default 2): the base warehouse;
 #   2. runs the next date D on a copy of it, undisturbed: the clean warehouse, and notes when each
 #      stage ran;
-#   3. TRIALS times (default 20): on a fresh copy of the base, starts `segments run --date D` and
-#      kills its JVM with SIGKILL, either at a random moment inside one stage's span (the stages
-#      taken in turn) or, one trial in four, right after the k-th Delta commit of the run (k at
-#      random); then reruns `segments run --date D` and compares every table with the clean one
-#      (`segments compare`: row for row, duplicates included) and the exported files with the
-#      clean export's;
+#   3. TRIALS kills (default 20), in groups of GROUP (default 4): each group starts from a fresh
+#      copy of the base and runs `segments run --date D`, killing its JVM with SIGKILL either at a
+#      random moment inside one stage's span in the clean run (the stages taken in turn) or, one
+#      kill in four, right after the k-th Delta commit of the run (k at random); the next run of the
+#      group is the rerun of the same date, itself killed, until the group's last rerun, which is
+#      left to complete. Then every table is compared with the clean one (`segments compare`: row
+#      for row, duplicates included) and the exported files with the clean export's;
 #   4. once: kills `segments run --from A --to D` (a backfill of every day from an empty
 #      warehouse) about halfway, resumes it with the same command and compares with an undisturbed
 #      run of the same range.
-# Bounded: at most TRIALS trials and MAX_SECONDS (default 5400) of trials; every run is capped by
+# Bounded: at most TRIALS kills and MAX_SECONDS (default 5400) of kills; every run is capped by
 # RUN_TIMEOUT seconds (default 900). Kills only the JVMs it started, by PID. Prints one line per
-# trial and a summary; everything is kept under work/chaos/ (git-ignored). Exit 0 when every trial
-# ended identical. Environment: TRIALS, SEED (default 7), HISTORY_DAYS, USERS (200), ACCOUNTS (25),
+# kill and group and a summary; everything is kept under work/chaos/ (git-ignored). Exit 0 when
+# every group ended identical. Environment: TRIALS, SEED (default 7), HISTORY_DAYS, USERS (200), ACCOUNTS (25),
 # MAX_SECONDS, RUN_TIMEOUT, SKIP_BACKFILL=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 trials="${TRIALS:-20}"
+group_size="${GROUP:-4}"
 seed="${SEED:-7}"
-history="${HISTORY_DAYS:-3}"
+history="${HISTORY_DAYS:-2}"
 users="${USERS:-200}"
 accounts="${ACCOUNTS:-25}"
 max_seconds="${MAX_SECONDS:-5400}"
@@ -48,7 +50,7 @@ common=(-Dinput.path="$out/input" -Dcatalog.database="" "${small_data_opts[@]}"
 opts_for() {
   local wh="$1"
   printf '%s\n' "${common[@]}" -Dwarehouse.path="$wh" \
-    "-Dexports.destinations.files={ type = files, path = \"$wh-exports\", segments = [\"*\"], fields = [engagement_score, activation_progress] }"
+    "-Dexports.destinations.files={ type = files, path = \"$wh-exports\", segments = [\"most_engaged_*\", \"red_hot_*\", \"ice_cold_*\"], fields = [engagement_score, activation_progress] }"
 }
 
 segments() { # segments <warehouse> <log> <args...>: one run, capped by RUN_TIMEOUT
@@ -127,53 +129,68 @@ for s in "${stages[@]}"; do
 done
 
 results="$out/results.tsv"
-printf 'trial\taim\tkilled_at_ms\trunning\tcommits_before_kill\tlog_tmp_files\trerun_rc\ttables\texports\n' >"$results"
+printf 'kill\tgroup\taim\tkilled_at_ms\trunning\tcommits_before_kill\tlog_tmp_files\n' >"$results"
+groups_results="$out/groups.tsv"
+printf 'group\tkills\tcompleting_rerun_rc\ttables\texports\n' >"$groups_results"
+kills=0
+groups=0
 identical=0
-done_trials=0
-for ((i = 1; i <= trials; i++)); do
+g=0
+while (( kills < trials )); do
   if (( $(date +%s) - began > max_seconds )); then
-    echo "chaos: MAX_SECONDS ($max_seconds) reached after $done_trials trials"
+    echo "chaos: MAX_SECONDS ($max_seconds) reached after $kills kills"
     break
   fi
-  wh="$out/trial-$i"
-  log="$out/trial-$i.log"
+  g=$((g + 1))
+  wh="$out/group-$g"
   copy_base "$wh"
-  if (( i % 4 == 0 )); then
-    k=$(( 1 + RANDOM % clean_commits ))
-    aim="commit $k/$clean_commits"
-  else
-    s=${stages[$(( (i - 1) % ${#stages[@]} ))]}
-    from=${span_from[$s]}
-    len=$(( span_to[$s] - from ))
-    (( len < 1 )) && len=1
-    at=$(( from + (RANDOM * 32768 + RANDOM) % len ))
-    aim="$s +$at ms"
-  fi
-  mapfile -t o < <(opts_for "$wh")
-  t0=$(now_ms)
-  scripts/segments run --date "$date_d" "${o[@]}" >"$log" 2>&1 &
-  pid=$!
-  if (( i % 4 == 0 )); then
-    while kill -0 "$pid" 2>/dev/null && (( $(commits "$wh") - base_commits < k )); do sleep 0.02; done
-  else
-    while kill -0 "$pid" 2>/dev/null && (( $(now_ms) - t0 < at )); do sleep 0.02; done
-  fi
-  killed_at=$(( $(now_ms) - t0 ))
-  tmp_files=$(find "$wh" -path '*/_delta_log/.*.tmp' 2>/dev/null | wc -l)
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  finished=$(grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true)
-  if (( finished >= ${#stages[@]} )); then running="none (the run had ended)"; else running=${stages[$finished]}; fi
-  before=$(( $(commits "$wh") - base_commits ))
-  rerun_and_compare "$wh" "$out/clean" "$log.rerun" --date "$date_d"
+  in_group=0
+  while (( in_group < group_size && kills < trials )); do
+    i=$((kills + 1))
+    log="$out/kill-$i.log"
+    c0=$(commits "$wh")
+    if (( i % 4 == 0 )); then
+      k=$(( 1 + RANDOM % clean_commits ))
+      aim="commit $k/$clean_commits"
+    else
+      s=${stages[$(( (i - 1) % ${#stages[@]} ))]}
+      from=${span_from[$s]}
+      len=$(( span_to[$s] - from ))
+      (( len < 1 )) && len=1
+      at=$(( from + (RANDOM * 32768 + RANDOM) % len ))
+      aim="$s +$at ms"
+    fi
+    mapfile -t o < <(opts_for "$wh")
+    t0=$(now_ms)
+    scripts/segments run --date "$date_d" "${o[@]}" >"$log" 2>&1 &
+    pid=$!
+    if (( i % 4 == 0 )); then
+      while kill -0 "$pid" 2>/dev/null && (( $(commits "$wh") - c0 < k )); do sleep 0.02; done
+    else
+      while kill -0 "$pid" 2>/dev/null && (( $(now_ms) - t0 < at )); do sleep 0.02; done
+    fi
+    killed_at=$(( $(now_ms) - t0 ))
+    tmp_files=$(find "$wh" -path '*/_delta_log/.*.tmp' 2>/dev/null | wc -l)
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    finished=$(grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true)
+    if (( finished >= ${#stages[@]} )); then running="none (the run had ended)"; else running=${stages[$finished]}; fi
+    before=$(( $(commits "$wh") - c0 ))
+    kills=$i
+    in_group=$((in_group + 1))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$g" "$aim" "$killed_at" "$running" "$before" "$tmp_files" >>"$results"
+    echo "kill $i (group $g): aimed at $aim, killed at ${killed_at} ms in $running after $before commits of this run ($tmp_files log files half-written)"
+  done
+  # The rerun that completes, then every table and the exported files against the clean run.
+  rerun_and_compare "$wh" "$out/clean" "$out/group-$g.rerun.log" --date "$date_d"
   rc=$rerun_rc
   exports="no"
-  if diff -r "$out/clean-exports" "$wh-exports" >"$out/trial-$i.exports.diff" 2>&1; then exports="yes"; fi
+  if diff -r "$out/clean-exports" "$wh-exports" >"$out/group-$g.exports.diff" 2>&1; then exports="yes"; fi
+  groups=$g
   [[ $tables == yes && $exports == yes && $rc == 0 ]] && identical=$((identical + 1))
-  done_trials=$((done_trials + 1))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$aim" "$killed_at" "$running" "$before" "$tmp_files" "$rc" "$tables" "$exports" >>"$results"
-  echo "trial $i: aimed at $aim, killed at ${killed_at} ms in $running after $before commits ($tmp_files log files half-written); rerun exit $rc; tables identical: $tables; exports identical: $exports"
-  # Keep the evidence of a trial that differs; drop the copies of one that does not.
+  printf '%s\t%s\t%s\t%s\t%s\n' "$g" "$in_group" "$rc" "$tables" "$exports" >>"$groups_results"
+  echo "group $g: $in_group kills, each followed by a rerun of $date_d; the last rerun exit $rc; tables identical: $tables; exports identical: $exports"
+  # Keep the evidence of a group that differs; drop the copies of one that does not.
   if [[ $tables == yes && $exports == yes ]]; then rm -rf "$wh" "$wh-exports"; fi
 done
 
@@ -201,5 +218,5 @@ if [[ "${SKIP_BACKFILL:-0}" != 1 ]]; then
   echo "backfill: $backfill"
 fi
 
-echo "chaos summary: $done_trials trials, $identical identical after the rerun; backfill: $backfill; $(( $(date +%s) - began )) s; results in $results"
-[[ $identical == "$done_trials" && $done_trials -gt 0 ]] && [[ $backfill == skipped || $backfill == *"tables identical: yes; exports identical: yes" ]]
+echo "chaos summary: $kills kills in $groups groups, $identical of $groups groups identical after the rerun; backfill: $backfill; $(( $(date +%s) - began )) s; results in $results and $groups_results"
+[[ $identical == "$groups" && $groups -gt 0 ]] && [[ $backfill == skipped || $backfill == *"tables identical: yes; exports identical: yes" ]]

@@ -101,22 +101,22 @@ public final class TableCatalog {
           WriteMode.DATES_REPLACED,
           Optional.empty(),
           List.of(),
-"""
+          """
       Reason codes, checked in this order (a row gets the first that applies):
 
       | reason | meaning |
       |---|---|
       | `unreadable_file` | a file that cannot be read to its end (a truncated or corrupt `.gz`, a Parquet file that does not open): one row with the file as `source_file` and the error as `raw`; the day's other files are read. A zero-byte file has no line and is skipped |
-| `not_a_file` | a folder inside the day folder: one row naming it; the files under it are not read (the day folder is listed, never walked) |
-| `invalid_utf8` | the line holds bytes that are not UTF-8 (a file saved as Latin-1): its ids would not match the same ids sent as UTF-8 |
-| `invalid_json` | not a JSON object of the event shape (truncated, not an object, nested deeper than 1,000 levels, a field of the wrong shape such as a string for `properties`). Blank lines are not rows: skipped, not counted |
+      | `not_a_file` | a folder inside the day folder: one row naming it; the files under it are not read (the day folder is listed, never walked) |
+      | `invalid_utf8` | the line holds bytes that are not UTF-8 (a file saved as Latin-1): its ids would not match the same ids sent as UTF-8 |
+      | `invalid_json` | not a JSON object of the event shape (truncated, not an object, nested deeper than 1,000 levels, a field of the wrong shape such as a string for `properties`). Blank lines are not rows: skipped, not counted |
       | `missing_message_id` | no messageId |
       | `unknown_type` | type missing or not one of track, identify, group |
       | `missing_user_id` | track or identify without userId |
       | `missing_group_id` | group without groupId |
       | `missing_event` | track without event name |
       | `bad_timestamp` | timestamp missing or not ISO-8601 (epoch numbers included) |
-| `timestamp_without_offset` | a timestamp without offset or zone (`2026-04-01T10:00:00`) when `ingest.timestamps-without-offset = reject`; by default (`utc`) it is read as UTC |
+      | `timestamp_without_offset` | a timestamp without offset or zone (`2026-04-01T10:00:00`) when `ingest.timestamps-without-offset = reject`; by default (`utc`) it is read as UTC |
       | `future_timestamp` | after the end of the run date (UTC) |
       | `too_late` | before run date − `ingest.lookback-days` |
       | `duplicate_message_id` | messageId already accepted: earlier in the same day's input (the earliest timestamp wins; ties by file, then raw text) or on one of the previous `ingest.lookback-days` input days. Counted as *duplicates*, not as rejected, in the run summary |
@@ -192,6 +192,49 @@ public final class TableCatalog {
           WriteMode.WHOLE_TABLE,
           Optional.empty(),
           List.of("account_id"),
+          "");
+
+  private static final String HISTORY_DETAILS =
+      "Ingest of D writes, for every id with calls on D, its row as it stood after D: the row as of "
+          + "the previous input day merged with D's calls, by the rules of the latest-value table. The "
+          + "state as of any date T is each id's row of the greatest `ingest_date` <= T; features reads "
+          + "it so, so a rerun or backfill of T gives T's trait columns whatever came later. A warehouse "
+          + "from before this table starts its history with the first ingest that writes it (the "
+          + "latest-value table as it then stood is taken as the earlier state).";
+
+  private static List<ColumnSpec> historyColumns(String id, String idMeaning) {
+    List<ColumnSpec> columns = new java.util.ArrayList<>();
+    columns.add(of("ingest_date", "date", "the input day whose calls gave this row (partition)"));
+    columns.addAll(traitColumns(id, idMeaning));
+    return List.copyOf(columns);
+  }
+
+  public static final TableSpec USER_TRAITS_HISTORY =
+      new TableSpec(
+          TableNames.USER_TRAITS_HISTORY,
+          "Ingest",
+          "ingest",
+          "Trait history: a user's row after each input day that brought identify calls for them.",
+          HISTORY_DETAILS,
+          historyColumns("user_id", "the user"),
+          Optional.of("ingest_date"),
+          WriteMode.DATES_REPLACED,
+          Optional.empty(),
+          List.of("ingest_date", "user_id"),
+          "");
+
+  public static final TableSpec ACCOUNT_TRAITS_HISTORY =
+      new TableSpec(
+          TableNames.ACCOUNT_TRAITS_HISTORY,
+          "Ingest",
+          "ingest",
+          "Trait history: an account's row after each input day that brought group calls for it.",
+          HISTORY_DETAILS,
+          historyColumns("account_id", "the account (groupId)"),
+          Optional.of("ingest_date"),
+          WriteMode.DATES_REPLACED,
+          Optional.empty(),
+          List.of("ingest_date", "account_id"),
           "");
 
   public static final TableSpec MEMBERSHIPS =
@@ -702,6 +745,8 @@ public final class TableCatalog {
           INGEST_RUNS,
           USER_TRAITS,
           ACCOUNT_TRAITS,
+          USER_TRAITS_HISTORY,
+          ACCOUNT_TRAITS_HISTORY,
           MEMBERSHIPS,
           USER_DAILY_ACTIVITY,
           USER_EVENT_TOTALS,

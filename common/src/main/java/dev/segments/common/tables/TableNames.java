@@ -8,6 +8,8 @@ public final class TableNames {
   public static final String EVENTS_REJECTED = "events_rejected";
   public static final String INGEST_RUNS = "ingest_runs";
   public static final String USER_TRAITS = "user_traits";
+  public static final String USER_TRAITS_HISTORY = "user_traits_history";
+  public static final String ACCOUNT_TRAITS_HISTORY = "account_traits_history";
   public static final String ACCOUNT_TRAITS = "account_traits";
   public static final String MEMBERSHIPS = "memberships";
   public static final String USER_DAILY_ACTIVITY = "user_daily_activity";

@@ -125,7 +125,12 @@ public final class FeaturesJob extends WithStageContext {
               eventCounts,
               activeDates,
               totalsOfDay,
-              warehouse.read(TableNames.USER_TRAITS),
+              traitsAsOf(
+                  TableNames.USER_TRAITS_HISTORY,
+                  TableNames.USER_TRAITS,
+                  "user_id",
+                  date,
+                  settings.userTraits()),
               accounts,
               settings.userTraits());
       Dataset<Row> accountFeatures =
@@ -136,7 +141,12 @@ public final class FeaturesJob extends WithStageContext {
               eventCounts,
               activeDates,
               totalsOfDay,
-              warehouse.read(TableNames.ACCOUNT_TRAITS),
+              traitsAsOf(
+                  TableNames.ACCOUNT_TRAITS_HISTORY,
+                  TableNames.ACCOUNT_TRAITS,
+                  "account_id",
+                  date,
+                  settings.accountTraits()),
               accounts,
               settings.accountTraits());
       warehouse.writeConcurrently(
@@ -184,6 +194,24 @@ public final class FeaturesJob extends WithStageContext {
             .read(TableNames.USER_EVENT_TOTALS)
             .where(col("as_of_date").equalTo(lit(Date.valueOf(p))));
     return DailyRollup.totals(Optional.of(prior), since);
+  }
+
+  /**
+   * The traits as they stood on D: from the trait history (each id's row of the greatest input day
+   * up to D), so a rerun or backfill of D gives D's trait columns; the latest-value table for a
+   * warehouse whose ingest has not written a history yet.
+   */
+  private Dataset<Row> traitsAsOf(
+      String historyTable,
+      String latestTable,
+      String idColumn,
+      LocalDate date,
+      List<dev.segments.common.config.TraitColumn> typed) {
+    if (warehouse.exists(historyTable)) {
+      return dev.segments.jobs.ingest.Traits.asOf(
+          warehouse.read(historyTable), idColumn, date, typed);
+    }
+    return warehouse.read(latestTable);
   }
 
   /** D plus the event dates D's ingest touched (late events). */

@@ -353,6 +353,7 @@ public final class IngestJob extends WithStageContext {
   }
 
   private void write(LocalDate date, Dataset<Row> marked, IngestSummary summary) {
+    startHistories();
     Date day = Date.valueOf(date);
     Dataset<Row> acceptedEvents = accepted(marked);
     Dataset<Row> events =
@@ -398,12 +399,16 @@ public final class IngestJob extends WithStageContext {
         acceptedEvents
             .where(col("type").equalTo("identify"))
             .select(col("user_id"), col("traits"), col("timestamp"), col("message_id"));
+    Dataset<Row> dayUsers = Traits.latest(identifies, "user_id");
     Dataset<Row> userTraits =
         Traits.merge(
             warehouse.readIfExists(TableNames.USER_TRAITS),
-            Traits.latest(identifies, "user_id"),
+            dayUsers,
             "user_id",
             settings.userTraits());
+    Dataset<Row> userHistory =
+        historyRows(
+            TableNames.USER_TRAITS_HISTORY, dayUsers, "user_id", settings.userTraits(), date);
     Dataset<Row> groups =
         acceptedEvents
             .where(col("type").equalTo("group"))
@@ -412,12 +417,20 @@ public final class IngestJob extends WithStageContext {
                 col("traits"),
                 col("timestamp"),
                 col("message_id"));
+    Dataset<Row> dayAccounts = Traits.latest(groups, "account_id");
     Dataset<Row> accountTraits =
         Traits.merge(
             warehouse.readIfExists(TableNames.ACCOUNT_TRAITS),
-            Traits.latest(groups, "account_id"),
+            dayAccounts,
             "account_id",
             settings.accountTraits());
+    Dataset<Row> accountHistory =
+        historyRows(
+            TableNames.ACCOUNT_TRAITS_HISTORY,
+            dayAccounts,
+            "account_id",
+            settings.accountTraits(),
+            date);
 
     // Independent tables, written side by side; ingest_runs last: it marks the day as ingested.
     warehouse.writeConcurrently(
@@ -433,8 +446,64 @@ public final class IngestJob extends WithStageContext {
                 warehouse.replaceRunDate(
                     TableCatalog.MEMBERSHIPS, memberships, date, Optional.empty()),
             () -> warehouse.overwrite(TableCatalog.USER_TRAITS, userTraits),
-            () -> warehouse.overwrite(TableCatalog.ACCOUNT_TRAITS, accountTraits)));
+            () -> warehouse.overwrite(TableCatalog.ACCOUNT_TRAITS, accountTraits),
+            () -> warehouse.replaceDate(TableCatalog.USER_TRAITS_HISTORY, userHistory, date),
+            () ->
+                warehouse.replaceDate(TableCatalog.ACCOUNT_TRAITS_HISTORY, accountHistory, date)));
     warehouse.replaceRunDate(TableCatalog.INGEST_RUNS, summaryRow(summary), date, Optional.empty());
+  }
+
+  /** The first day of the trait histories: rows carried over from before the history began. */
+  static final LocalDate HISTORY_START = LocalDate.of(1970, 1, 1);
+
+  /**
+   * The history rows of D: each id with calls on D, merged with its row as of the previous input
+   * day. Later days' rows are never read, so a rerun of D gives D's rows whatever came after.
+   */
+  private Dataset<Row> historyRows(
+      String historyTable,
+      Dataset<Row> day,
+      String idColumn,
+      List<dev.segments.common.config.TraitColumn> typed,
+      LocalDate date) {
+    Optional<Dataset<Row>> prior =
+        warehouse
+            .readIfExists(historyTable)
+            .map(h -> Traits.asOf(h, idColumn, date.minusDays(1), typed));
+    Dataset<Row> ids = day.select(col(idColumn).as("_day_id"));
+    Optional<Dataset<Row>> priorOfDay =
+        prior.map(
+            p ->
+                p.select(
+                        col(idColumn),
+                        col("traits"),
+                        col("first_identified_at"),
+                        col("last_identified_at"))
+                    .join(ids, col(idColumn).equalTo(col("_day_id")), "left_semi"));
+    return Traits.merge(priorOfDay, day, idColumn, typed)
+        .withColumn("ingest_date", lit(Date.valueOf(date)));
+  }
+
+  /**
+   * A warehouse from before the trait histories: its latest-value rows become the histories' rows
+   * of {@link #HISTORY_START}, the state before every later input day (once, before D is written).
+   */
+  private void startHistories() {
+    for (String[] t :
+        new String[][] {
+          {TableNames.USER_TRAITS_HISTORY, TableNames.USER_TRAITS},
+          {TableNames.ACCOUNT_TRAITS_HISTORY, TableNames.ACCOUNT_TRAITS}
+        }) {
+      if (!warehouse.exists(t[0]) && warehouse.exists(t[1])) {
+        LOG.info("Starting {} from {} (rows dated {})", t[0], t[1], HISTORY_START);
+        warehouse.replaceDate(
+            t[0].equals(TableNames.USER_TRAITS_HISTORY)
+                ? TableCatalog.USER_TRAITS_HISTORY
+                : TableCatalog.ACCOUNT_TRAITS_HISTORY,
+            warehouse.read(t[1]).withColumn("ingest_date", lit(Date.valueOf(HISTORY_START))),
+            HISTORY_START);
+      }
+    }
   }
 
   static final StructType RUN_SCHEMA =

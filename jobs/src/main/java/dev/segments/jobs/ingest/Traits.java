@@ -112,6 +112,36 @@ public final class Traits {
     return withTypedColumns(merged, idColumn, typed);
   }
 
+  /**
+   * Each id's row of a trait history table as it stood on {@code date}: the row of the greatest
+   * {@code ingest_date <= date}, with the typed columns derived anew from its text map (so a trait
+   * configured since, or configured with another type, reads as it would have been stored).
+   */
+  public static Dataset<Row> asOf(
+      Dataset<Row> history, String idColumn, java.time.LocalDate date, List<TraitColumn> typed) {
+    Column newest =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .row_number()
+            .over(
+                org.apache.spark.sql.expressions.Window.partitionBy(col(idColumn))
+                    .orderBy(col("ingest_date").desc()));
+    Dataset<Row> rows =
+        history
+            .where(col("ingest_date").leq(lit(java.sql.Date.valueOf(date))))
+            .select(
+                col(idColumn),
+                col("traits"),
+                col("first_identified_at"),
+                col("last_identified_at"),
+                newest.as("_newest"))
+            .where(col("_newest").equalTo(1))
+            .drop("_newest");
+    return withTypedColumns(rows, idColumn, typed);
+  }
+
   /** {@code base} with every key of {@code top} set to top's value. */
   private static Column overlay(Column base, Column top) {
     return map_concat(

@@ -17,6 +17,7 @@ import static dev.segments.common.tables.TableNames.USER_SCORES;
 import static dev.segments.common.tables.TableNames.USER_TRAITS;
 
 import dev.segments.common.UserError;
+import dev.segments.common.tables.TableNames;
 import dev.segments.jobs.features.FeaturesJob;
 import dev.segments.jobs.ingest.IngestJob;
 import dev.segments.jobs.pipeline.CodegenChoice.Source;
@@ -51,7 +52,12 @@ public final class Stages {
           "ingest",
           "Reads one day's raw events into events, events_rejected, the traits tables and memberships.",
           "The day to ingest (its input folder is dt=YYYY-MM-DD).",
-          List.of(EVENTS, USER_TRAITS, ACCOUNT_TRAITS),
+          List.of(
+              EVENTS,
+              USER_TRAITS,
+              ACCOUNT_TRAITS,
+              TableNames.USER_TRAITS_HISTORY,
+              TableNames.ACCOUNT_TRAITS_HISTORY),
           List.of(Source.inputDay()),
           false,
           (ctx, date) -> new IngestJob(ctx).run(date));
@@ -65,8 +71,8 @@ public final class Stages {
               INGEST_RUNS,
               EVENTS,
               MEMBERSHIPS,
-              USER_TRAITS,
-              ACCOUNT_TRAITS,
+              TableNames.USER_TRAITS_HISTORY,
+              TableNames.ACCOUNT_TRAITS_HISTORY,
               USER_EVENT_TOTALS,
               USER_DAILY_ACTIVITY),
           List.of(Source.inputDay(), Source.table(USER_DAILY_ACTIVITY)),
