@@ -6,7 +6,8 @@
 #      stage ran;
 #   3. TRIALS kills (default 20), in groups of GROUP (default 4): each group starts from a fresh
 #      copy of the base and runs `segments run --date D`, killing its JVM with SIGKILL either at a
-#      random moment inside one stage's span in the clean run (the stages taken in turn) or, one
+#      random moment inside one stage (at most the stage's length in the clean run after it
+#      started; the stages taken in turn) or, one
 #      kill in four, right after the k-th Delta commit of the run (k at random); the next run of the
 #      group is the rerun of the same date, itself killed, until the group's last rerun, which is
 #      left to complete. Then every table is compared with the clean one (`segments compare`: row
@@ -18,7 +19,8 @@
 # RUN_TIMEOUT seconds (default 900). Kills only the JVMs it started, by PID. Prints one line per
 # kill and group and a summary; everything is kept under work/chaos/ (git-ignored). Exit 0 when
 # every group ended identical. Environment: TRIALS, SEED (default 7), HISTORY_DAYS, USERS (200), ACCOUNTS (25),
-# MAX_SECONDS, RUN_TIMEOUT, SKIP_BACKFILL=1.
+# MAX_SECONDS, RUN_TIMEOUT, SKIP_BACKFILL=1, REUSE_CLEAN=1 (keep the base and clean warehouses of
+# the previous run of the script with the same settings).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -92,29 +94,40 @@ commits() { # Delta commits in a warehouse
   find "$1" -path '*/_delta_log/*.json' -not -name '.*' 2>/dev/null | wc -l
 }
 
-rm -rf "$out"
-mkdir -p "$out"
 began=$(date +%s)
-echo "chaos: $trials trials on $date_d after $history days of history ($users users, $accounts accounts), seed $seed"
+echo "chaos: $trials kills on $date_d after $history days of history ($users users, $accounts accounts), seed $seed"
+if [[ "${REUSE_CLEAN:-0}" == 1 && -s "$out/clean.ms" ]]; then
+  # The base and clean warehouses of an earlier run of this script (same settings), kept.
+  export SEGMENTS_SKIP_BUILD=1
+  rm -rf "$out"/group-* "$out"/kill-* "$out"/range-*
+  [[ -s "$SEGMENTS_CDS_ARCHIVE" ]] || unset SEGMENTS_CDS_ARCHIVE
+  base_commits=$(commits "$out/base")
+  clean_ms=$(cat "$out/clean.ms")
+  t0=$(cat "$out/clean.t0")
+else
+  rm -rf "$out"
+  mkdir -p "$out"
+  mapfile -t gen < <(opts_for "$out/base")
+  scripts/segments generate "${gen[@]}" --output "$out/input" --start "$first_day" --days "$((history + 1))" \
+    --users "$users" --accounts "$accounts" --seed 42 >"$out/generate.log" 2>&1
+  # Built (if needed) by that first command: every later run uses the same build.
+  export SEGMENTS_SKIP_BUILD=1
+  segments "$out/base" "$out/base.log" run --from "$first_day" --to "$day_before" ||
+    { tail -30 "$out/base.log"; exit 1; }
+  base_commits=$(commits "$out/base")
+  # A run that records the archive runs its JVM as a child of the script, which a kill of the
+  # script's PID would not reach: every killed run must map an archive already written.
+  [[ -s "$SEGMENTS_CDS_ARCHIVE" ]] || unset SEGMENTS_CDS_ARCHIVE
 
-mapfile -t gen < <(opts_for "$out/base")
-scripts/segments generate "${gen[@]}" --output "$out/input" --start "$first_day" --days "$((history + 1))" \
-  --users "$users" --accounts "$accounts" --seed 42 >"$out/generate.log" 2>&1
-# Built (if needed) by that first command: every later run uses the same build.
-export SEGMENTS_SKIP_BUILD=1
-segments "$out/base" "$out/base.log" run --from "$first_day" --to "$day_before" ||
-  { tail -30 "$out/base.log"; exit 1; }
-base_commits=$(commits "$out/base")
-# A run that records the archive runs its JVM as a child of the script, which a kill of the
-# script's PID would not reach: every killed run must map an archive already written.
-[[ -s "$SEGMENTS_CDS_ARCHIVE" ]] || unset SEGMENTS_CDS_ARCHIVE
-
-# The clean run of D, and when each of its stages ran (the log's "Stage X for D took N ms" lines,
-# stamped HH:mm:ss UTC at their end).
-copy_base "$out/clean"
-t0=$(now_ms)
-segments "$out/clean" "$out/clean.log" run --date "$date_d" || { tail -30 "$out/clean.log"; exit 1; }
-clean_ms=$(( $(now_ms) - t0 ))
+  # The clean run of D, and when each of its stages ran (the log's "Stage X for D took N ms"
+  # lines, stamped HH:mm:ss UTC at their end).
+  copy_base "$out/clean"
+  t0=$(now_ms)
+  segments "$out/clean" "$out/clean.log" run --date "$date_d" || { tail -30 "$out/clean.log"; exit 1; }
+  clean_ms=$(( $(now_ms) - t0 ))
+  echo "$clean_ms" >"$out/clean.ms"
+  echo "$t0" >"$out/clean.t0"
+fi
 clean_commits=$(( $(commits "$out/clean") - base_commits ))
 declare -A span_from span_to
 while read -r hms stage took; do
@@ -153,11 +166,13 @@ while (( kills < trials )); do
       k=$(( 1 + RANDOM % clean_commits ))
       aim="commit $k/$clean_commits"
     else
-      s=${stages[$(( (i - 1) % ${#stages[@]} ))]}
-      from=${span_from[$s]}
-      len=$(( span_to[$s] - from ))
+      j=$(( (i - 1) % ${#stages[@]} ))
+      s=${stages[$j]}
+      len=$(( span_to[$s] - span_from[$s] ))
       (( len < 1 )) && len=1
-      at=$(( from + (RANDOM * 32768 + RANDOM) % len ))
+      at=$(( (RANDOM * 32768 + RANDOM) % len ))
+      # The first stage's moment counts from the start (JVM and Spark start included).
+      (( j == 0 )) && at=$(( at + span_from[$s] ))
       aim="$s +$at ms"
     fi
     mapfile -t o < <(opts_for "$wh")
@@ -167,7 +182,12 @@ while (( kills < trials )); do
     if (( i % 4 == 0 )); then
       while kill -0 "$pid" 2>/dev/null && (( $(commits "$wh") - c0 < k )); do sleep 0.02; done
     else
-      while kill -0 "$pid" 2>/dev/null && (( $(now_ms) - t0 < at )); do sleep 0.02; done
+      # Stage j runs once j stages of the date are done; the moment counts from then (the runs
+      # are not as fast as the clean one on a busy machine), and never past the stage's end.
+      done_stages() { grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true; }
+      while kill -0 "$pid" 2>/dev/null && (( $(done_stages) < j )); do sleep 0.05; done
+      t1=$(now_ms)
+      while kill -0 "$pid" 2>/dev/null && (( $(done_stages) == j && $(now_ms) - t1 < at )); do sleep 0.05; done
     fi
     killed_at=$(( $(now_ms) - t0 ))
     tmp_files=$(find "$wh" -path '*/_delta_log/.*.tmp' 2>/dev/null | wc -l)
