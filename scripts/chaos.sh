@@ -184,7 +184,11 @@ while (( kills < trials )); do
     else
       # Stage j runs once j stages of the date are done; the moment counts from then (the runs
       # are not as fast as the clean one on a busy machine), and never past the stage's end.
-      done_stages() { grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" || true; }
+      done_stages() {
+        local n
+        n=$(grep -c "INFO Pipeline: Stage [a-z]* for $date_d took" "$log" 2>/dev/null) || true
+        echo "${n:-0}"
+      }
       while kill -0 "$pid" 2>/dev/null && (( $(done_stages) < j )); do sleep 0.05; done
       t1=$(now_ms)
       while kill -0 "$pid" 2>/dev/null && (( $(done_stages) == j && $(now_ms) - t1 < at )); do sleep 0.05; done

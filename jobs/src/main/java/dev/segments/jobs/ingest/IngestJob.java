@@ -252,26 +252,6 @@ public final class IngestJob extends WithStageContext {
     return message.length() > 2000 ? message.substring(0, 2000) : message;
   }
 
-  /** The classified columns in order (row ids are added after). */
-  private static final Column[] CLASSIFIED_COLUMNS =
-      Arrays.stream(
-              new String[] {
-                "source_file",
-                "raw",
-                "message_id",
-                "type",
-                "event",
-                "user_id",
-                "group_id",
-                "timestamp",
-                "event_date",
-                "properties",
-                "traits",
-                "reason"
-              })
-          .map(org.apache.spark.sql.functions::col)
-          .toArray(Column[]::new);
-
   private static final StructType CLASSIFIED_SCHEMA =
       new StructType()
           .add("source_file", DataTypes.StringType)
@@ -286,6 +266,12 @@ public final class IngestJob extends WithStageContext {
           .add("properties", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
           .add("traits", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
           .add("reason", DataTypes.StringType);
+
+  /** The classified columns in order (row ids are added after). */
+  private static final Column[] CLASSIFIED_COLUMNS =
+      Arrays.stream(CLASSIFIED_SCHEMA.fieldNames())
+          .map(org.apache.spark.sql.functions::col)
+          .toArray(Column[]::new);
 
   /** A quarantined file or folder as a classified row: the path, the reason, the error as raw. */
   private static Row quarantineRow(String path, RejectReason reason, String raw) {
@@ -489,21 +475,20 @@ public final class IngestJob extends WithStageContext {
    * of {@link #HISTORY_START}, the state before every later input day (once, before D is written).
    */
   private void startHistories() {
-    for (String[] t :
-        new String[][] {
-          {TableNames.USER_TRAITS_HISTORY, TableNames.USER_TRAITS},
-          {TableNames.ACCOUNT_TRAITS_HISTORY, TableNames.ACCOUNT_TRAITS}
-        }) {
-      if (!warehouse.exists(t[0]) && warehouse.exists(t[1])) {
-        LOG.info("Starting {} from {} (rows dated {})", t[0], t[1], HISTORY_START);
-        warehouse.replaceDate(
-            t[0].equals(TableNames.USER_TRAITS_HISTORY)
-                ? TableCatalog.USER_TRAITS_HISTORY
-                : TableCatalog.ACCOUNT_TRAITS_HISTORY,
-            warehouse.read(t[1]).withColumn("ingest_date", lit(Date.valueOf(HISTORY_START))),
-            HISTORY_START);
-      }
-    }
+    Map<dev.segments.common.tables.TableSpec, String> latestOf =
+        Map.of(
+            TableCatalog.USER_TRAITS_HISTORY, TableNames.USER_TRAITS,
+            TableCatalog.ACCOUNT_TRAITS_HISTORY, TableNames.ACCOUNT_TRAITS);
+    latestOf.forEach(
+        (history, latest) -> {
+          if (!warehouse.exists(history.name()) && warehouse.exists(latest)) {
+            LOG.info("Starting {} from {} (rows dated {})", history.name(), latest, HISTORY_START);
+            warehouse.replaceDate(
+                history,
+                warehouse.read(latest).withColumn("ingest_date", lit(Date.valueOf(HISTORY_START))),
+                HISTORY_START);
+          }
+        });
   }
 
   static final StructType RUN_SCHEMA =

@@ -230,8 +230,24 @@ class BadInputCorpusTest {
 
     // 19. Day 2: a messageId accepted on day 1 comes again (a duplicate across days), and a new
     // one.
-    write(D2, "part-0.json", utf8(ok("gz1", D2) + "\n" + ok("d2new", D2) + "\n"));
+    // 20. Schema drift, with no change of configuration: a trait nobody configured, a configured
+    // timestamp trait (created_at) sent as a word, and a property key never seen before.
+    String drift =
+        dev.segments.jobs.TestRuns.identify(
+                "drift",
+                D2 + "T09:00:00Z",
+                "u7",
+                "{\"favourite_colour\":\"teal\",\"created_at\":\"yesterday\"}")
+            + "\n"
+            + trackWith(
+                "newprop",
+                "\"timestamp\":\"2026-04-02T10:00:00Z\",\"userId\":\"u7\",\"event\":\"x\","
+                    + "\"properties\":{\"brand_new_key\":\"v\"}")
+            + "\n";
+    write(D2, "part-0.json", utf8(ok("gz1", D2) + "\n" + ok("d2new", D2) + "\n" + drift));
     expect(D2, "duplicate");
+    expect(D2, "accepted");
+    expect(D2, "accepted");
     expect(D2, "accepted");
 
     for (String day : List.of(D1, D2)) {
@@ -352,6 +368,24 @@ class BadInputCorpusTest {
             "nooffset", "u1|login|10:00|-",
             "deep100", "u1|x|10:00|" + deepText),
         byId);
+  }
+
+  /**
+   * New trait names and property keys are kept without configuration; a configured trait whose
+   * value does not cast reads as null in its typed column and keeps its text.
+   */
+  @Test
+  void schemaDriftIsKeptNotFatal() {
+    Row u7 = runs.table(TableNames.USER_TRAITS).where(col("user_id").equalTo("u7")).first();
+    Map<String, String> traits = u7.getJavaMap(u7.fieldIndex("traits"));
+    assertEquals("teal", traits.get("favourite_colour"));
+    assertEquals("yesterday", traits.get("created_at"));
+    assertEquals(
+        null, (Object) u7.getAs("created_at"), "not a timestamp: null in the typed column");
+    Row newprop = runs.table(TableNames.EVENTS).where(col("message_id").equalTo("newprop")).first();
+    assertEquals(
+        "v",
+        newprop.<String, String>getJavaMap(newprop.fieldIndex("properties")).get("brand_new_key"));
   }
 
   @Test
