@@ -159,6 +159,8 @@ while (( kills < trials )); do
   copy_base "$wh"
   in_group=0
   while (( in_group < group_size && kills < trials )); do
+    # MAX_SECONDS ends the group early: its completing rerun and comparison still run.
+    (( $(date +%s) - began > max_seconds )) && break
     i=$((kills + 1))
     log="$out/kill-$i.log"
     c0=$(commits "$wh")
