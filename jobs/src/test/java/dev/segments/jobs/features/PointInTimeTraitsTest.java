@@ -115,4 +115,40 @@ class PointInTimeTraitsTest {
             .toList();
     assertEquals(List.of(D + " admin", D5 + " viewer"), history);
   }
+
+  /**
+   * A warehouse from before the trait histories (simulated by removing them after its first night):
+   * its next ingest starts them from the latest-value tables, dated 1970-01-01, and the features of
+   * the earlier night still read its traits.
+   */
+  @Test
+  void aWarehouseFromBeforeTheHistoryStartsItFromTheLatestValues() throws java.io.IOException {
+    Path wh = dir.resolve("wh-old");
+    TestRuns old = new TestRuns(dir.resolve("in"), wh);
+    old.ok("run", "--date", D, "--stages", "ingest,features");
+    for (String t : List.of(TableNames.USER_TRAITS_HISTORY, TableNames.ACCOUNT_TRAITS_HISTORY)) {
+      try (var files = java.nio.file.Files.walk(wh.resolve(t))) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    // Delta caches table logs per path: forget the removed tables'.
+    org.apache.spark.sql.delta.DeltaLog.clearCache();
+    old.ok("ingest", "--date", "2026-05-02");
+    assertEquals(
+        List.of("1970-01-01 admin"),
+        old.table(TableNames.USER_TRAITS_HISTORY).collectAsList().stream()
+            .map(r -> r.getAs("ingest_date") + " " + r.getAs("role"))
+            .toList());
+    assertEquals(
+        List.of("1970-01-01 free"),
+        old.table(TableNames.ACCOUNT_TRAITS_HISTORY).collectAsList().stream()
+            .map(r -> r.getAs("ingest_date") + " " + r.getAs("plan"))
+            .toList());
+    old.ok("features", "--date", D);
+    Row u =
+        old.table(TableNames.USER_FEATURES)
+            .where(col("as_of_date").equalTo(lit(Date.valueOf(D))))
+            .first();
+    assertEquals("admin", u.getAs("role"));
+  }
 }
