@@ -369,7 +369,6 @@ public final class SegmentsEvaluator extends WithStageContext {
         warehouse
             .read(TableNames.USER_EVENT_TOTALS)
             .select(col("as_of_date"))
-            .distinct()
             .agg(
                 org.apache.spark.sql.functions.max(col("as_of_date")).as("newest"),
                 org.apache
