@@ -1,4 +1,7 @@
-"""Airflow DAG for segments: one SparkSubmitOperator task per pipeline stage, daily.
+"""Airflow DAGs for segments: `segments`, one SparkSubmitOperator task per pipeline stage, daily;
+and `segments_maintain`, the weekly table upkeep (`segments maintain`: retention, compaction,
+vacuum, log checkpoints), which holds the warehouse's run lock like a nightly run, so the two
+never write at once (whichever comes second waits up to warehouse.lock-wait-seconds).
 
 Install (README, "Schedule with Airflow"): copy this file and segments_stages.json into the
 DAGs folder, install apache-airflow-providers-apache-spark, create a Spark connection
@@ -60,3 +63,22 @@ with DAG(
         if previous is not None:
             previous >> task
         previous = task
+
+with DAG(
+    dag_id="segments_maintain",
+    description="segments: weekly upkeep of the Delta tables (retention, compaction, vacuum)",
+    schedule="@weekly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,  # one upkeep covers every missed week
+    max_active_runs=1,
+    default_args={**default_args, "depends_on_past": False},
+    tags=["segments"],
+) as maintain_dag:
+    SparkSubmitOperator(
+        task_id="maintain",
+        conn_id=CONN_ID,
+        application=APP_JAR,
+        java_class="dev.segments.jobs.Main",
+        name="segments-maintain-{{ ds }}",
+        application_args=["maintain", "--config", CONFIG],
+    )

@@ -3,6 +3,7 @@ package dev.segments.jobs;
 import dev.segments.common.UserError;
 import dev.segments.jobs.cli.CompareCommand;
 import dev.segments.jobs.cli.GenerateCommand;
+import dev.segments.jobs.cli.MaintainCommand;
 import dev.segments.jobs.cli.PreviewCommand;
 import dev.segments.jobs.cli.ReportCommand;
 import dev.segments.jobs.cli.RunCommand;
@@ -41,7 +42,8 @@ public final class Main implements Runnable {
     SummaryCommand.class,
     StatusCommand.class,
     ReportCommand.class,
-    CompareCommand.class
+    CompareCommand.class,
+    MaintainCommand.class
   };
 
   @Spec CommandSpec spec;

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param warehouseLockWaitSeconds how long a run waits for another run of the same warehouse
  * @param compareThreads how many tables {@code compare} compares side by side
  * @param segmentsDir the folder of custom segment definitions
+ * @param maintain table upkeep by {@code segments maintain}
  */
 public record Settings(
     String warehousePath,
@@ -27,7 +28,8 @@ public record Settings(
     ScoringSettings scoring,
     String segmentsDir,
     SparkSettings spark,
-    ExportSettings exports) {
+    ExportSettings exports,
+    MaintainSettings maintain) {
 
   public Settings {
     userTraits = List.copyOf(userTraits);

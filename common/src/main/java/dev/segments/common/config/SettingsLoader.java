@@ -238,6 +238,7 @@ public final class SettingsLoader {
                 .map(Workspace::name)
                 .collect(java.util.stream.Collectors.toSet()),
             r.problems);
+    MaintainSettings maintain = maintain(r, config, scoring);
     r.throwIfProblems();
     return new Settings(
         warehouse,
@@ -253,7 +254,65 @@ public final class SettingsLoader {
         scoring,
         segmentsDir,
         new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes),
-        exports);
+        exports,
+        maintain);
+  }
+
+  /**
+   * {@code maintain.*}: a class's days kept are 0 (every date) or enough for what the nightly run
+   * reads back (scores read the scores of one scoring period before; a segment's changes compare
+   * with its previous run date).
+   */
+  private static MaintainSettings maintain(Reader r, Config config, ScoringSettings scoring) {
+    int vacuumHours = r.intBetween("maintain.vacuum-retention-hours", 0, 87_600);
+    Map<dev.segments.common.tables.RetentionClass, Integer> keep =
+        new java.util.EnumMap<>(dev.segments.common.tables.RetentionClass.class);
+    String prefix = "maintain.keep-days";
+    if (config.hasPath(prefix) && config.getValue(prefix).valueType() != ConfigValueType.OBJECT) {
+      r.problem(prefix, config.getValue(prefix).render(), "must be an object of class = days");
+      return new MaintainSettings(vacuumHours, keep);
+    }
+    if (!config.hasPath(prefix)) {
+      return new MaintainSettings(vacuumHours, keep);
+    }
+    int longestPeriod =
+        scoring.workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
+    for (String name : config.getObject(prefix).keySet()) {
+      String key = prefix + "." + name;
+      Optional<dev.segments.common.tables.RetentionClass> c =
+          dev.segments.common.tables.RetentionClass.fromConfigName(name);
+      if (c.isEmpty()) {
+        r.problem(
+            key,
+            config.getValue(key).render(),
+            "is not a table class (snapshots, membership, rejected or logs)");
+        continue;
+      }
+      int days = r.intBetween(key, 0, 36_600);
+      int least =
+          switch (c.get()) {
+            case SNAPSHOTS -> longestPeriod + 1;
+            case MEMBERSHIP -> 2;
+            default -> 1;
+          };
+      if (days != 0 && days < least) {
+        r.problem(
+            key,
+            days,
+            "must be 0 (every date kept) or at least "
+                + least
+                + (c.get() == dev.segments.common.tables.RetentionClass.SNAPSHOTS
+                    ? " (the score of a date reads the scores of one scoring period before:"
+                        + " the longest scoring.workspaces period-days is "
+                        + longestPeriod
+                        + ")"
+                    : c.get() == dev.segments.common.tables.RetentionClass.MEMBERSHIP
+                        ? " (a segment's changes are taken against its previous run date)"
+                        : ""));
+      }
+      keep.put(c.get(), days);
+    }
+    return new MaintainSettings(vacuumHours, keep);
   }
 
   /**

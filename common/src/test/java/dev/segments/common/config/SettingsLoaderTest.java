@@ -79,6 +79,22 @@ class SettingsLoaderTest {
         Arguments.of("scoring.workspaces.Bad = {}", "scoring.workspaces", "Bad"),
         Arguments.of("scoring.percentile-accuracy = 0", "scoring.percentile-accuracy", "0"),
         Arguments.of(
+            "maintain.vacuum-retention-hours = -1",
+            "maintain.vacuum-retention-hours = -1 (",
+            "between 0 and 87600"),
+        // The default scoring period is 30 days: a score reads the scores of 30 days before.
+        Arguments.of(
+            "maintain.keep-days.snapshots = 30",
+            "maintain.keep-days.snapshots = 30 (",
+            "at least 31 (the score of a date reads the scores of one scoring period before"),
+        Arguments.of(
+            "maintain.keep-days.membership = 1",
+            "maintain.keep-days.membership = 1 (",
+            "at least 2 (a segment's changes are taken against its previous run date)"),
+        Arguments.of("maintain.keep-days.logs = many", "maintain.keep-days.logs", "whole number"),
+        Arguments.of(
+            "maintain.keep-days.snapshot = 90", "unknown key 'maintain.keep-days.snapshot' (", ":"),
+        Arguments.of(
             "exports.destinations.crm = { type = mailchimp }",
             "exports.destinations.\"crm\".type = mailchimp (",
             "unknown type; one of hubspot"));
@@ -103,6 +119,9 @@ class SettingsLoaderTest {
     assertEquals(InputSettings.InputFormat.JSON, s.input().format());
     assertEquals(Optional.empty(), s.catalogDatabase());
     assertEquals(90, s.features().longestWindow());
+    assertEquals(168, s.maintain().vacuumRetentionHours());
+    assertEquals(400, s.maintain().keepDays(dev.segments.common.tables.RetentionClass.SNAPSHOTS));
+    assertEquals(0, s.maintain().keepDays(dev.segments.common.tables.RetentionClass.MEMBERSHIP));
     // Typed traits sorted by column, with their types.
     assertEquals(
         List.of(

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -191,6 +192,12 @@ final class FileExport {
       }
       if (!fs.rename(tmp, target)) {
         throw new IOException("cannot rename " + tmp + " to " + target);
+      }
+      // A run killed while writing this file left its temporary file (and, on a local disk, its
+      // checksum): the file is now whole, so they go.
+      FileStatus[] leftovers = fs.globStatus(new Path(dir, "_tmp-" + name + "." + format + "-*"));
+      for (FileStatus f : leftovers == null ? new FileStatus[0] : leftovers) {
+        fs.delete(f.getPath(), false);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);

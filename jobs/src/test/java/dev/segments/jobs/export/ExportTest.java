@@ -449,8 +449,13 @@ class ExportTest {
                 + files
                 + "\", user-id-column = email,"
                 + " segments = [most_engaged_users], entities = [user] }");
-    f.export(dest, D2);
+    // What a run killed while writing members.csv leaves (scripts/chaos.sh found it): the
+    // temporary file and its local checksum. The next export removes them.
     Path day = files.resolve("most_engaged_users/as_of_date=2026-05-02");
+    Files.createDirectories(day);
+    Files.writeString(day.resolve("_tmp-members.csv-53082769043501"), "user_id,em");
+    Files.writeString(day.resolve("._tmp-members.csv-53082769043501.crc"), "crc");
+    f.export(dest, D2);
     assertEquals(
         List.of("user_id,email,engagement_score", "u1,a@x.com,90", "u3,c@x.com,85"),
         Files.readAllLines(day.resolve("members.csv")));
@@ -462,6 +467,11 @@ class ExportTest {
         List.of("{\"user_id\":\"u2\"}"), Files.readAllLines(day.resolve("removes.ndjson")));
     try (var listing = Files.list(day)) {
       assertEquals(6, listing.filter(p -> !p.getFileName().toString().startsWith(".")).count());
+    }
+    try (var listing = Files.list(day)) {
+      assertEquals(
+          List.of(),
+          listing.map(p -> p.getFileName().toString()).filter(n -> n.contains("_tmp-")).toList());
     }
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on these machines). Checked instead: the stage file it reads is exactly what the pipeline prints,
  * the file compiles with python3, and importing it against a stub of the three Airflow modules it
  * uses builds one task per stage chained in the pipeline's order, each submitting that stage with
- * the run date.
+ * the run date, and the weekly DAG of one {@code maintain} task.
  */
 class AirflowDagTest {
   static final Path DAG = Path.of("..", "scripts", "airflow", "segments_dag.py");
@@ -48,8 +48,11 @@ class AirflowDagTest {
     Files.writeString(
         stub.resolve("__init__.py"),
         """
+        DAGS = []
         class DAG:
-            def __init__(self, **kw): self.kw = kw
+            def __init__(self, **kw):
+                self.kw = kw
+                DAGS.append(self)
             def __enter__(self): return self
             def __exit__(self, *a): return False
         """);
@@ -67,10 +70,12 @@ class AirflowDagTest {
     Files.writeString(
         stub.resolve("providers/apache/spark/operators/spark_submit.py"),
         """
+        import airflow
         TASKS = []
         class SparkSubmitOperator:
             def __init__(self, task_id, **kw):
                 self.task_id, self.kw, self.downstream = task_id, kw, []
+                self.dag = airflow.DAGS[-1].kw["dag_id"]
                 TASKS.append(self)
             def __rshift__(self, other):
                 self.downstream.append(other)
@@ -86,32 +91,38 @@ class AirflowDagTest {
         spec.loader.exec_module(module)
         from airflow.providers.apache.spark.operators.spark_submit import TASKS
         assert module.dag.kw["catchup"] is True and module.dag.kw["schedule"] == "@daily"
+        m = module.maintain_dag.kw
+        assert m["dag_id"] == "segments_maintain" and m["schedule"] == "@weekly", m
+        assert m["catchup"] is False and m["max_active_runs"] == 1, m
         for t in TASKS:
             nxt = ",".join(d.task_id for d in t.downstream)
             args = " ".join(t.kw["application_args"])
             assert "env_vars" not in t.kw, t.kw
-            print(f"{t.task_id}|{nxt}|{args}|{t.kw['java_class']}|{t.kw['application']}|{t.kw['conn_id']}")
+            print(f"{t.dag}|{t.task_id}|{nxt}|{args}|{t.kw['java_class']}|{t.kw['application']}|{t.kw['conn_id']}")
         """);
     String out = run("python3", probe.toString(), DAG.toAbsolutePath().toString()).trim();
     List<String> stages = Stages.names();
+    String config = "{{ var.value.get('segments_config', '/opt/segments/application.conf') }}";
+    String jar =
+        "|dev.segments.jobs.Main|{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}"
+            + "|spark_default";
     StringBuilder expected = new StringBuilder();
     for (int i = 0; i < stages.size(); i++) {
       String next = i + 1 < stages.size() ? stages.get(i + 1) : "";
       expected
+          .append("segments|")
           .append(stages.get(i))
           .append('|')
           .append(next)
           .append('|')
           .append(stages.get(i))
-          .append(
-              " --date {{ ds }} --config {{ var.value.get('segments_config', '/opt/segments/application.conf') }}")
-          .append(
-              "|dev.segments.jobs.Main|{{ var.value.get('segments_app_jar', '/opt/segments/segments-jobs-app.jar') }}")
-          .append("|spark_default");
-      if (i + 1 < stages.size()) {
-        expected.append('\n');
-      }
+          .append(" --date {{ ds }} --config ")
+          .append(config)
+          .append(jar)
+          .append('\n');
     }
+    // The weekly upkeep: one task, no date (it maintains every date of every table).
+    expected.append("segments_maintain|maintain||maintain --config ").append(config).append(jar);
     assertEquals(expected.toString(), out);
   }
 
