@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -44,10 +43,39 @@ public final class SettingsLoader {
           "exports.destinations.");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final Set<String> RESERVED_USER_COLUMNS =
-      Set.of("user_id", "traits", "first_identified_at", "last_identified_at");
-  private static final Set<String> RESERVED_ACCOUNT_COLUMNS =
-      Set.of("account_id", "traits", "first_identified_at", "last_identified_at");
+
+  /**
+   * The columns a configured user trait may not take: every other column of the tables that carry
+   * the user trait columns (so that a trait named like a product column, {@code last_seen} or
+   * {@code active_days_7d}, is kept apart from it), and {@code days_since_created}, which the
+   * segments derive from {@code created_at}.
+   */
+  private static final Map<String, List<dev.segments.common.tables.ColumnSpec>>
+      RESERVED_USER_COLUMNS =
+          reserved(
+              dev.segments.common.tables.TableCatalog.USER_TRAITS,
+              dev.segments.common.tables.TableCatalog.USER_TRAITS_HISTORY,
+              dev.segments.common.tables.TableCatalog.USER_FEATURES);
+
+  private static final Map<String, List<dev.segments.common.tables.ColumnSpec>>
+      RESERVED_ACCOUNT_COLUMNS =
+          reserved(
+              dev.segments.common.tables.TableCatalog.ACCOUNT_TRAITS,
+              dev.segments.common.tables.TableCatalog.ACCOUNT_TRAITS_HISTORY,
+              dev.segments.common.tables.TableCatalog.ACCOUNT_FEATURES);
+
+  /** Table name to its columns other than the trait columns. */
+  private static Map<String, List<dev.segments.common.tables.ColumnSpec>> reserved(
+      dev.segments.common.tables.TableSpec... tables) {
+    Map<String, List<dev.segments.common.tables.ColumnSpec>> out = new LinkedHashMap<>();
+    for (dev.segments.common.tables.TableSpec t : tables) {
+      out.put(t.name(), t.columns().stream().filter(c -> !c.isTraits()).toList());
+    }
+    out.put(
+        "the segments (derived from created_at)",
+        List.of(dev.segments.common.tables.ColumnSpec.of("days_since_created", "int", "")));
+    return out;
+  }
 
   private SettingsLoader() {}
 
@@ -457,7 +485,16 @@ public final class SettingsLoader {
       return windows;
     }
 
-    List<TraitColumn> traits(String key, Set<String> reserved) {
+    private static Optional<String> reservedBy(
+        Map<String, List<dev.segments.common.tables.ColumnSpec>> reserved, String column) {
+      return reserved.entrySet().stream()
+          .filter(e -> e.getValue().stream().anyMatch(c -> c.matches(column)))
+          .map(Map.Entry::getKey)
+          .findFirst();
+    }
+
+    List<TraitColumn> traits(
+        String key, Map<String, List<dev.segments.common.tables.ColumnSpec>> reserved) {
       if (!present(key)) {
         return List.of();
       }
@@ -485,11 +522,18 @@ public final class SettingsLoader {
         String column = snakeCase(trait);
         if (!IDENTIFIER.matcher(column).matches()) {
           problem(path, typeName, "trait name '" + trait + "' gives no usable column name");
-        } else if (reserved.contains(column)) {
+        } else if (reservedBy(reserved, column).isPresent()) {
           problem(
               path,
               typeName,
-              "column '" + column + "' is reserved (" + String.join(", ", reserved) + ")");
+              "column '"
+                  + column
+                  + "' is reserved: "
+                  + reservedBy(reserved, column).get()
+                  + " has a column of that name (the trait is still kept as text in the traits"
+                  + " map, traits."
+                  + trait
+                  + " in a segment)");
         } else if (seen.containsKey(column)) {
           problem(
               path,

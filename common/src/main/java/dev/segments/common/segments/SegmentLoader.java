@@ -33,6 +33,10 @@ import java.util.stream.Stream;
 public final class SegmentLoader {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+
+  /** Longest segment id: {@code segment_<id>} stays well inside a file name's 255 bytes. */
+  static final int MAX_ID_LENGTH = 100;
+
   private static final Set<String> SEGMENT_KEYS =
       Set.of("id", "name", "entity", "description", "where", "workspace");
 
@@ -204,6 +208,26 @@ public final class SegmentLoader {
       err("id", idValue == null ? "is missing" : "must be text, not " + idValue.render());
     } else if (!ID.matcher(id).matches()) {
       err("id", "'" + id + "' must match [a-z][a-z0-9_]* (it names the table segment_<id>)");
+    } else if (id.length() > MAX_ID_LENGTH) {
+      err(
+          "id",
+          "'"
+              + id
+              + "' is "
+              + id.length()
+              + " characters; at most "
+              + MAX_ID_LENGTH
+              + " (it names the table segment_<id>, a folder of the warehouse)");
+    } else if (dev.segments.common.tables.TableCatalog.find(
+            dev.segments.common.tables.TableNames.segment(id))
+        .isPresent()) {
+      err(
+          "id",
+          "'"
+              + id
+              + "' would name its table "
+              + dev.segments.common.tables.TableNames.segment(id)
+              + ", which is one of the product's own tables; choose another id");
     }
     for (String k : new TreeSet<>(item.keySet())) {
       if (!SEGMENT_KEYS.contains(k)) {

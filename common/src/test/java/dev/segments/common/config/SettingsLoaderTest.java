@@ -64,6 +64,24 @@ class SettingsLoaderTest {
         Arguments.of("compare.threads = 1000", "compare.threads = 1000 (", "between 1 and 64"),
         Arguments.of("input.formt = json", "unknown key 'input.formt' (", "application.conf: 1"),
         Arguments.of("traits.user.user_id = string", "traits.user", "column 'user_id' is reserved"),
+        // A trait named like a product column would collide with it in user_features.
+        Arguments.of(
+            "traits.user.last_seen = timestamp",
+            "traits.user.\"last_seen\" = timestamp (",
+            "column 'last_seen' is reserved: user_features has a column of that name (the trait is"
+                + " still kept as text in the traits map, traits.last_seen in a segment)"),
+        Arguments.of(
+            "traits.user.active_days_7d = long",
+            "traits.user.\"active_days_7d\" = long (",
+            "column 'active_days_7d' is reserved: user_features"),
+        Arguments.of(
+            "traits.user.daysSinceCreated = long",
+            "traits.user.\"daysSinceCreated\" = long (",
+            "column 'days_since_created' is reserved: the segments (derived from created_at)"),
+        Arguments.of(
+            "traits.account.total_users = long",
+            "traits.account.\"total_users\" = long (",
+            "column 'total_users' is reserved: account_features"),
         Arguments.of(
             "traits.account.plan = text", "traits.account.\"plan\" = text (", "unknown type"),
         Arguments.of("catalog.database = \"Bad-Name\"", "catalog.database = Bad-Name (", "[a-z]"),

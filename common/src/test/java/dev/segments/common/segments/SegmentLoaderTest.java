@@ -122,6 +122,31 @@ class SegmentLoaderTest {
         Arguments.of(
             "{ id = s, entity = user, where = { event = a, at_least = 1, ever = true, where = [ { property = x, op = \"=\", value = 1 } ] } }",
             "segment s: where.where: property filters need within_days"),
+        // Ids name a table folder: no separators, no parent folder, no product table.
+        Arguments.of(
+            "{ id = \"../events\", entity = user, where = { field = role, op = is_set } }",
+            "segment ../events: id: '../events' must match [a-z][a-z0-9_]*"),
+        Arguments.of(
+            "{ id = \"a/b\", entity = user, where = { field = role, op = is_set } }",
+            "segment a/b: id: 'a/b' must match [a-z][a-z0-9_]*"),
+        Arguments.of(
+            "{ id = \"x; DROP TABLE events\", entity = user, where = { field = role, op = is_set } }",
+            "id: 'x; DROP TABLE events' must match [a-z][a-z0-9_]*"),
+        Arguments.of(
+            "{ id = \"caf\u00e9\", entity = user, where = { field = role, op = is_set } }",
+            "id: 'caf\u00e9' must match [a-z][a-z0-9_]*"),
+        Arguments.of(
+            "{ id = members, entity = user, where = { field = role, op = is_set } }",
+            "segment members: id: 'members' would name its table segment_members, which is one of"
+                + " the product's own tables; choose another id"),
+        Arguments.of(
+            "{ id = thresholds, entity = user, where = { field = role, op = is_set } }",
+            "id: 'thresholds' would name its table segment_thresholds"),
+        Arguments.of(
+            "{ id = "
+                + "a".repeat(101)
+                + ", entity = user, where = { field = role, op = is_set } }",
+            "' is 101 characters; at most 100"),
         Arguments.of(
             "{ id = s, entity = team, where = { field = role, op = is_set } }",
             "segment s: entity: must be user or account, not \"team\""),
