@@ -27,7 +27,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -144,7 +146,7 @@ public final class IngestJob extends WithStageContext {
     while (true) {
       Dataset<Row> classified = null;
       try {
-        Dataset<Row> lines = whole ? readLines(List.of(folder)) : readLines(files);
+        Dataset<Row> lines = readLines(whole ? List.of(folder) : files, files);
         Dataset<Row> rows = EventParsing.classify(lines, date, lookback, rejectWithoutOffset());
         if (!quarantined.isEmpty()) {
           rows = rows.unionByName(spark.createDataFrame(quarantined, CLASSIFIED_SCHEMA));
@@ -214,8 +216,13 @@ public final class IngestJob extends WithStageContext {
     }
   }
 
-  /** The lines (JSON) or rows (Parquet) of these paths, as {@code (source_file, raw, parsed)}. */
-  private Dataset<Row> readLines(List<String> paths) {
+  /**
+   * The lines (JSON) or rows (Parquet) of these paths (the day folder, or its files), as {@code
+   * (source_file, raw, parsed)}.
+   *
+   * @param files the files the paths hold (read one by one when Parquet schemas conflict)
+   */
+  private Dataset<Row> readLines(List<String> paths, List<String> files) {
     if (paths.isEmpty()) {
       StructType lines =
           new StructType()
@@ -236,11 +243,74 @@ public final class IngestJob extends WithStageContext {
       case PARQUET -> {
         // Files written by different producers may name different columns: their union is read
         // (a missing column reads as null and is judged like a missing JSON field).
-        Dataset<Row> rows = spark.read().option("mergeSchema", "true").parquet(p);
-        yield EventParsing.fromParquet(
-            rows.withColumn("_source_file", col("_metadata.file_path")), "_source_file");
+        Dataset<Row> rows;
+        try {
+          rows =
+              spark
+                  .read()
+                  .option("mergeSchema", "true")
+                  .parquet(p)
+                  .withColumn("_source_file", col("_metadata.file_path"));
+        } catch (Exception e) { // Spark's AnalysisException is checked, and thrown unchecked
+          if (!isSchemaConflict(e)) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+          }
+          LOG.warn(
+              "Parquet files of the day give one column different types ({}): each file is read"
+                  + " on its own, the conflicting columns as text",
+              rootMessage(e));
+          rows = eachFileWithConflictsAsText(files);
+        }
+        yield EventParsing.fromParquet(rows, "_source_file");
       }
     };
+  }
+
+  /** Whether Spark could not merge the Parquet files' schemas (one column, two types). */
+  static boolean isSchemaConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("CANNOT_MERGE") || m.contains("Failed to merge")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The files read one by one and unioned by column name; a column whose type differs between files
+   * is read as text in all of them (JSON text for nested values), which ingest then judges like a
+   * JSON field of that text.
+   */
+  private Dataset<Row> eachFileWithConflictsAsText(List<String> paths) {
+    List<Dataset<Row>> parts = new ArrayList<>();
+    Map<String, java.util.Set<DataType>> types = new java.util.HashMap<>();
+    for (String path : paths) {
+      Dataset<Row> part =
+          spark.read().parquet(path).withColumn("_source_file", col("_metadata.file_path"));
+      for (StructField f : part.schema().fields()) {
+        types.computeIfAbsent(f.name(), k -> new java.util.HashSet<>()).add(f.dataType());
+      }
+      parts.add(part);
+    }
+    Dataset<Row> union = null;
+    for (Dataset<Row> part : parts) {
+      List<Column> columns = new ArrayList<>();
+      for (StructField f : part.schema().fields()) {
+        Column c = col("`" + f.name() + "`");
+        if (types.get(f.name()).size() > 1) {
+          boolean nested =
+              f.dataType() instanceof StructType
+                  || f.dataType() instanceof org.apache.spark.sql.types.MapType
+                  || f.dataType() instanceof org.apache.spark.sql.types.ArrayType;
+          c = (nested ? org.apache.spark.sql.functions.to_json(c) : c.cast("string")).as(f.name());
+        }
+        columns.add(c);
+      }
+      Dataset<Row> typed = part.select(columns.toArray(Column[]::new));
+      union = union == null ? typed : union.unionByName(typed, true);
+    }
+    return union;
   }
 
   private static String rootMessage(Throwable e) {

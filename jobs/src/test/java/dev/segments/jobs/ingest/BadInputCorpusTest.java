@@ -415,9 +415,9 @@ class BadInputCorpusTest {
   }
 
   /**
-   * Parquet input whose second file has other columns: a file that names the same columns with
-   * other types is quarantined whole; a file with other column names gives rows without those
-   * fields, each rejected with its reason.
+   * Parquet input whose second file has other columns: a file with other column names gives rows
+   * without those fields, each rejected with its reason; a file that is not Parquet is quarantined
+   * whole.
    */
   @Test
   void parquetFilesWithAnotherSchemaAreAccountedFor() {
@@ -465,6 +465,68 @@ class BadInputCorpusTest {
     assertEquals(
         Map.of("accepted", 2L, "missing_message_id", 1L, "unreadable_file", 1L), out, "outcomes");
     assertEquals(4L, summary(parquet, D1).getLong(summary(parquet, D1).fieldIndex("read")));
+  }
+
+  /**
+   * Two producers that give one column two types (userId as text in one file, as int64 in the
+   * other; timestamp as text and as a Parquet timestamp): Spark cannot merge the schemas, so each
+   * file is read on its own with those columns as text. Every row is accepted, the number as the id
+   * "42", as a JSON number is.
+   */
+  @Test
+  void parquetFilesThatGiveAColumnTwoTypesAreReadAsText() throws IOException {
+    var spark = SparkTestSupport.spark();
+    Path in = dir.resolve("in-parquet-types");
+    String day = in.resolve("dt=" + D1).toString();
+    StructType text =
+        new StructType()
+            .add("type", DataTypes.StringType)
+            .add("messageId", DataTypes.StringType)
+            .add("timestamp", DataTypes.StringType)
+            .add("userId", DataTypes.StringType)
+            .add("event", DataTypes.StringType);
+    spark
+        .createDataFrame(
+            List.of(RowFactory.create("track", "t1", "2026-04-01T10:00:00Z", "u1", "login")), text)
+        .coalesce(1)
+        .write()
+        .parquet(day + "/a");
+    StructType typed =
+        new StructType()
+            .add("type", DataTypes.StringType)
+            .add("messageId", DataTypes.StringType)
+            .add("timestamp", DataTypes.TimestampType)
+            .add("userId", DataTypes.LongType)
+            .add("event", DataTypes.StringType);
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create(
+                    "track",
+                    "t2",
+                    java.sql.Timestamp.from(java.time.Instant.parse("2026-04-01T11:00:00Z")),
+                    42L,
+                    "login")),
+            typed)
+        .coalesce(1)
+        .write()
+        .parquet(day + "/b");
+    moveUp(Path.of(day), "a", "a.parquet");
+    moveUp(Path.of(day), "b", "b.parquet");
+    TestRuns parquet = new TestRuns(in, dir.resolve("wh-parquet-types"), "-Dinput.format=parquet");
+    parquet.ok("ingest", "--date", D1);
+    assertEquals(Map.of("accepted", 2L), outcomes(parquet, D1), "outcomes");
+    assertEquals(2L, summary(parquet, D1).getLong(summary(parquet, D1).fieldIndex("read")));
+    List<String> ids =
+        parquet
+            .table(TableNames.EVENTS)
+            .select("user_id")
+            .orderBy("user_id")
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList();
+    assertEquals(List.of("42", "u1"), ids);
   }
 
   /** Moves the one Parquet part file of a Spark output folder up into the day folder. */
