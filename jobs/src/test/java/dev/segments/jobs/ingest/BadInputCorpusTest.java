@@ -420,45 +420,26 @@ class BadInputCorpusTest {
    * whole.
    */
   @Test
-  void parquetFilesWithAnotherSchemaAreAccountedFor() {
-    var spark = SparkTestSupport.spark();
+  void parquetFilesWithAnotherSchemaAreAccountedFor() throws IOException {
     Path in = dir.resolve("in-parquet");
     String day = in.resolve("dt=" + D1).toString();
-    StructType good =
-        new StructType()
-            .add("type", DataTypes.StringType)
-            .add("messageId", DataTypes.StringType)
-            .add("timestamp", DataTypes.StringType)
-            .add("userId", DataTypes.StringType)
-            .add("event", DataTypes.StringType);
-    spark
-        .createDataFrame(
-            List.of(
-                RowFactory.create("track", "p1", "2026-04-01T10:00:00Z", "u1", "login"),
-                RowFactory.create("track", "p2", "2026-04-01T11:00:00Z", "u2", "login")),
-            good)
-        .coalesce(1)
-        .write()
-        .parquet(day + "/a");
+    parquetFile(
+        day,
+        "a",
+        EVENT_TEXT,
+        List.of(
+            RowFactory.create("track", "p1", "2026-04-01T10:00:00Z", "u1", "login"),
+            RowFactory.create("track", "p2", "2026-04-01T11:00:00Z", "u2", "login")));
     // Other names: no messageId column, so each row is missing_message_id.
     StructType renamed =
         new StructType()
             .add("kind", DataTypes.StringType)
             .add("id", DataTypes.StringType)
             .add("ts", DataTypes.StringType);
-    spark
-        .createDataFrame(List.of(RowFactory.create("track", "q1", "2026-04-01T10:00:00Z")), renamed)
-        .coalesce(1)
-        .write()
-        .parquet(day + "/b");
-    try {
-      moveUp(Path.of(day), "a", "a.parquet");
-      moveUp(Path.of(day), "b", "b.parquet");
-      // Not Parquet at all: quarantined.
-      Files.write(Path.of(day, "c.parquet"), utf8("this is not parquet\n"));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    parquetFile(
+        day, "b", renamed, List.of(RowFactory.create("track", "q1", "2026-04-01T10:00:00Z")));
+    // Not Parquet at all: quarantined.
+    Files.write(Path.of(day, "c.parquet"), utf8("this is not parquet\n"));
     TestRuns parquet = new TestRuns(in, dir.resolve("wh-parquet"), "-Dinput.format=parquet");
     parquet.ok("ingest", "--date", D1);
     Map<String, Long> out = outcomes(parquet, D1);
@@ -475,22 +456,13 @@ class BadInputCorpusTest {
    */
   @Test
   void parquetFilesThatGiveAColumnTwoTypesAreReadAsText() throws IOException {
-    var spark = SparkTestSupport.spark();
     Path in = dir.resolve("in-parquet-types");
     String day = in.resolve("dt=" + D1).toString();
-    StructType text =
-        new StructType()
-            .add("type", DataTypes.StringType)
-            .add("messageId", DataTypes.StringType)
-            .add("timestamp", DataTypes.StringType)
-            .add("userId", DataTypes.StringType)
-            .add("event", DataTypes.StringType);
-    spark
-        .createDataFrame(
-            List.of(RowFactory.create("track", "t1", "2026-04-01T10:00:00Z", "u1", "login")), text)
-        .coalesce(1)
-        .write()
-        .parquet(day + "/a");
+    parquetFile(
+        day,
+        "a",
+        EVENT_TEXT,
+        List.of(RowFactory.create("track", "t1", "2026-04-01T10:00:00Z", "u1", "login")));
     StructType typed =
         new StructType()
             .add("type", DataTypes.StringType)
@@ -498,21 +470,17 @@ class BadInputCorpusTest {
             .add("timestamp", DataTypes.TimestampType)
             .add("userId", DataTypes.LongType)
             .add("event", DataTypes.StringType);
-    spark
-        .createDataFrame(
-            List.of(
-                RowFactory.create(
-                    "track",
-                    "t2",
-                    java.sql.Timestamp.from(java.time.Instant.parse("2026-04-01T11:00:00Z")),
-                    42L,
-                    "login")),
-            typed)
-        .coalesce(1)
-        .write()
-        .parquet(day + "/b");
-    moveUp(Path.of(day), "a", "a.parquet");
-    moveUp(Path.of(day), "b", "b.parquet");
+    parquetFile(
+        day,
+        "b",
+        typed,
+        List.of(
+            RowFactory.create(
+                "track",
+                "t2",
+                java.sql.Timestamp.from(java.time.Instant.parse("2026-04-01T11:00:00Z")),
+                42L,
+                "login")));
     TestRuns parquet = new TestRuns(in, dir.resolve("wh-parquet-types"), "-Dinput.format=parquet");
     parquet.ok("ingest", "--date", D1);
     assertEquals(Map.of("accepted", 2L), outcomes(parquet, D1), "outcomes");
@@ -527,6 +495,26 @@ class BadInputCorpusTest {
             .map(r -> r.getString(0))
             .toList();
     assertEquals(List.of("42", "u1"), ids);
+  }
+
+  /** The columns of the sample events, all text, as a producer writes them. */
+  private static final StructType EVENT_TEXT =
+      new StructType()
+          .add("type", DataTypes.StringType)
+          .add("messageId", DataTypes.StringType)
+          .add("timestamp", DataTypes.StringType)
+          .add("userId", DataTypes.StringType)
+          .add("event", DataTypes.StringType);
+
+  /** Writes the rows as one Parquet file {@code <name>.parquet} of the day folder. */
+  private static void parquetFile(String day, String name, StructType schema, List<Row> rows)
+      throws IOException {
+    SparkTestSupport.spark()
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .parquet(day + "/" + name);
+    moveUp(Path.of(day), name, name + ".parquet");
   }
 
   /** Moves the one Parquet part file of a Spark output folder up into the day folder. */
