@@ -520,16 +520,17 @@ public final class SettingsLoader {
           continue;
         }
         String column = snakeCase(trait);
+        Optional<String> reservedIn = reservedBy(reserved, column);
         if (!IDENTIFIER.matcher(column).matches()) {
           problem(path, typeName, "trait name '" + trait + "' gives no usable column name");
-        } else if (reservedBy(reserved, column).isPresent()) {
+        } else if (reservedIn.isPresent()) {
           problem(
               path,
               typeName,
               "column '"
                   + column
                   + "' is reserved: "
-                  + reservedBy(reserved, column).get()
+                  + reservedIn.get()
                   + " has a column of that name (the trait is still kept as text in the traits"
                   + " map, traits."
                   + trait

@@ -19,43 +19,29 @@ public enum RetentionClass {
           TableNames.ACCOUNT_FEATURES,
           TableNames.USER_SCORES,
           TableNames.ACCOUNT_SCORES,
-          TableNames.SEGMENT_THRESHOLDS),
-      false),
+          TableNames.SEGMENT_THRESHOLDS)),
   /** Membership history: the per-segment tables and what is derived from them. */
   MEMBERSHIP(
       List.of(
           TableNames.SEGMENT_MEMBERS,
           TableNames.SEGMENT_CHANGES,
           TableNames.SEGMENT_SIZES,
-          TableNames.SEGMENT_METRICS),
-      true),
+          TableNames.SEGMENT_METRICS)),
   /** The quarantine of input rows that were not accepted. */
-  REJECTED(List.of(TableNames.EVENTS_REJECTED), false),
+  REJECTED(List.of(TableNames.EVENTS_REJECTED)),
   /** Run logs. */
-  LOGS(List.of(TableNames.INGEST_RUNS, TableNames.PIPELINE_RUNS, TableNames.EXPORT_RUNS), false);
+  LOGS(List.of(TableNames.INGEST_RUNS, TableNames.PIPELINE_RUNS, TableNames.EXPORT_RUNS));
 
+  /** The fixed-name tables of the class (MEMBERSHIP also has every {@code segment_<id>}). */
   private final List<String> tables;
-  private final boolean segmentTables;
 
-  RetentionClass(List<String> tables, boolean segmentTables) {
+  RetentionClass(List<String> tables) {
     this.tables = tables;
-    this.segmentTables = segmentTables;
   }
 
   /** The name in {@code maintain.keep-days}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The tables of the class, as the docs list them. */
-  public List<String> tables() {
-    if (!segmentTables) {
-      return tables;
-    }
-    List<String> all = new java.util.ArrayList<>();
-    all.add(TableCatalog.SEGMENT_PATTERN);
-    all.addAll(tables);
-    return all;
   }
 
   /** The class of a table under the warehouse root, if it has one. */

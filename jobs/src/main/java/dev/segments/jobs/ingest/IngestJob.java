@@ -282,12 +282,12 @@ public final class IngestJob extends WithStageContext {
    * is read as text in all of them (JSON text for nested values), which ingest then judges like a
    * JSON field of that text.
    */
-  private Dataset<Row> eachFileWithConflictsAsText(List<String> paths) {
+  private Dataset<Row> eachFileWithConflictsAsText(List<String> files) {
     List<Dataset<Row>> parts = new ArrayList<>();
     Map<String, java.util.Set<DataType>> types = new java.util.HashMap<>();
-    for (String path : paths) {
+    for (String file : files) {
       Dataset<Row> part =
-          spark.read().parquet(path).withColumn("_source_file", col("_metadata.file_path"));
+          spark.read().parquet(file).withColumn("_source_file", col("_metadata.file_path"));
       for (StructField f : part.schema().fields()) {
         types.computeIfAbsent(f.name(), k -> new java.util.HashSet<>()).add(f.dataType());
       }
