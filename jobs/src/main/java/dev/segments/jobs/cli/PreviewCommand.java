@@ -86,8 +86,18 @@ public final class PreviewCommand implements Callable<Integer> {
           job.members(date, all).where(col("segment_id").isin(wanted.toArray())).cache();
       for (String id : wanted) {
         Dataset<Row> one = members.where(col("segment_id").equalTo(id));
-        System.out.printf("%s on %s: %,d members (nothing written)%n", id, date, one.count());
-        one.select("entity", "entity_id").orderBy("entity_id").show(sample, false);
+        long count = one.count();
+        System.out.printf("%s on %s: %,d members (nothing written)%n", id, date, count);
+        // Printed through System.out (not Dataset.show, whose Scala Console keeps the stream
+        // it found when first loaded), so the listing follows wherever stdout points.
+        List<Row> shown =
+            one.select("entity", "entity_id").orderBy("entity_id").limit(sample).collectAsList();
+        for (Row r : shown) {
+          System.out.printf("  %-8s %s%n", r.getString(0), r.getString(1));
+        }
+        if (count > shown.size()) {
+          System.out.printf("  ... and %,d more (--sample N shows more)%n", count - shown.size());
+        }
       }
       members.unpersist();
       job.release();
