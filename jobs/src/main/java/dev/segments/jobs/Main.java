@@ -1,9 +1,12 @@
 package dev.segments.jobs;
 
 import dev.segments.common.UserError;
+import dev.segments.jobs.cli.BackfillCommand;
 import dev.segments.jobs.cli.CompareCommand;
+import dev.segments.jobs.cli.ExplainCommand;
 import dev.segments.jobs.cli.GenerateCommand;
 import dev.segments.jobs.cli.MaintainCommand;
+import dev.segments.jobs.cli.PlanCommand;
 import dev.segments.jobs.cli.PreviewCommand;
 import dev.segments.jobs.cli.ReportCommand;
 import dev.segments.jobs.cli.RunCommand;
@@ -36,6 +39,9 @@ public final class Main implements Runnable {
   private static final Class<?>[] COMMANDS = {
     ValidateCommand.class,
     PreviewCommand.class,
+    ExplainCommand.class,
+    PlanCommand.class,
+    BackfillCommand.class,
     StagesCommand.class,
     TablesCommand.class,
     RunCommand.class,

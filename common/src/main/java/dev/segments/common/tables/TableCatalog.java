@@ -539,6 +539,33 @@ public final class TableCatalog {
           of("entity_id", "string", "the user or account id"),
           of("change", "string", "`entered` or `exited`"));
 
+  public static final TableSpec SEGMENT_MEMBERSHIP_PERIODS =
+      new TableSpec(
+          TableNames.SEGMENT_MEMBERSHIP_PERIODS,
+          "Segments",
+          "segments",
+          "Membership history as intervals: one row per stay of an entity in a segment.",
+          "Kept from each run's `segment_changes`, so \"who was in X on T\" (`entered_on <= T AND"
+              + " (exited_on IS NULL OR exited_on > T)`) and \"how long do accounts stay in X\""
+              + " need no scan of the daily tables. `exited_on` is the first run date the entity"
+              + " was no longer a member; the table holds what the changes up to the latest run"
+              + " date say (a rerun of an earlier date replays the later dates' changes). A segment"
+              + " no longer defined keeps its rows as its last run left them.",
+          List.of(
+              of("segment_id", "string", "the segment"),
+              of("entity", "string", "`user` or `account`"),
+              of("entity_id", "string", "the user or account id"),
+              of("entered_on", "date", "the run date the entity entered"),
+              of(
+                  "exited_on",
+                  "date",
+                  "the run date it had left (partition; null while it is a member)")),
+          Optional.of("exited_on"),
+          WriteMode.OPEN_AND_LATER_REPLACED,
+          Optional.empty(),
+          List.of("segment_id", "entity", "entity_id", "entered_on"),
+          "");
+
   public static final TableSpec SEGMENT_SIZES =
       daily(
           TableNames.SEGMENT_SIZES,
@@ -758,6 +785,7 @@ public final class TableCatalog {
           SEGMENT_DEFINITIONS,
           SEGMENT_MEMBERS,
           SEGMENT_CHANGES,
+          SEGMENT_MEMBERSHIP_PERIODS,
           SEGMENT_SIZES,
           SEGMENT_METRICS,
           EXPORT_STATE,
@@ -865,7 +893,8 @@ public final class TableCatalog {
     StringBuilder s = new StringBuilder("*Written by `").append(t.stage()).append("`");
     s.append(
         t.partitionColumn().map(p -> "; partitioned by `" + p + "`").orElse("; not partitioned"));
-    s.append("; ").append(t.writeMode().describe(t.runDateColumn().orElse("")));
+    s.append("; ")
+        .append(t.writeMode().describe(t.runDateColumn().or(t::partitionColumn).orElse("")));
     if (!t.key().isEmpty()) {
       s.append("; one row per ")
           .append(

@@ -22,6 +22,7 @@ public final class TableNames {
   public static final String SEGMENT_DEFINITIONS = "segment_definitions";
   public static final String SEGMENT_MEMBERS = "segment_members";
   public static final String SEGMENT_CHANGES = "segment_changes";
+  public static final String SEGMENT_MEMBERSHIP_PERIODS = "segment_membership_periods";
   public static final String SEGMENT_SIZES = "segment_sizes";
   public static final String SEGMENT_METRICS = "segment_metrics";
   public static final String EXPORT_STATE = "export_state";

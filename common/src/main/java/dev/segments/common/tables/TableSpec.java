@@ -45,6 +45,10 @@ public record TableSpec(
       throw new IllegalArgumentException(
           name + ": a table whose dates are replaced needs a date partition column");
     }
+    if (writeMode == WriteMode.OPEN_AND_LATER_REPLACED && partitionColumn.isEmpty()) {
+      throw new IllegalArgumentException(
+          name + ": a table of intervals needs the date they end on as its partition column");
+    }
     if (writeMode == WriteMode.ROWS_OF_RUN_REPLACED && runDateColumn.isEmpty()) {
       throw new IllegalArgumentException(
           name + ": a table whose run's rows are replaced needs its run-date column");

@@ -157,6 +157,42 @@ public final class Warehouse {
     return write(table, rows, where, false);
   }
 
+  /**
+   * Replaces the open rows (partition column null) and those whose partition date is {@code date}
+   * or later in one commit, a table written by {@link WriteMode#OPEN_AND_LATER_REPLACED}: Delta
+   * rewrites only those partitions. Every row of {@code rows} must be open or end on {@code date}
+   * or later.
+   */
+  public long replaceOpenAndLater(TableSpec table, Dataset<Row> rows, LocalDate date) {
+    expect(table, WriteMode.OPEN_AND_LATER_REPLACED);
+    String p = table.partitionColumn().orElseThrow();
+    return write(table, rows, p + " IS NULL OR " + p + " >= " + dateLiteral(date), false);
+  }
+
+  /**
+   * Replaces one segment's rows (column {@code segment_id}) of the given dates (every date when
+   * empty) in one commit, leaving the other segments' rows as they are: a date-partitioned table
+   * ({@link WriteMode#DATES_REPLACED}) or the membership periods ({@link
+   * WriteMode#OPEN_AND_LATER_REPLACED}). Delta rewrites the files of those dates that hold the
+   * segment's rows.
+   */
+  public long replaceSegmentRows(
+      TableSpec table, Dataset<Row> rows, String segmentId, Collection<LocalDate> dates) {
+    if (table.writeMode() != WriteMode.DATES_REPLACED
+        && table.writeMode() != WriteMode.OPEN_AND_LATER_REPLACED) {
+      throw new IllegalArgumentException(
+          "Table " + table.name() + " is written as " + table.writeMode() + ", not by segment");
+    }
+    if (!segmentId.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("Not a segment id: " + segmentId);
+    }
+    String where = "segment_id = '" + segmentId + "'";
+    if (!dates.isEmpty()) {
+      where = datesPredicate(table.partitionColumn().orElseThrow(), dates) + " AND " + where;
+    }
+    return write(table, rows, where, false);
+  }
+
   /** Replaces the whole table in one commit, a table written by {@link WriteMode#WHOLE_TABLE}. */
   public long overwrite(TableSpec table, Dataset<Row> rows) {
     expect(table, WriteMode.WHOLE_TABLE);

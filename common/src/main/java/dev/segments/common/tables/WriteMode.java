@@ -17,6 +17,13 @@ public enum WriteMode {
   /** State by key: a run updates or inserts the rows of the keys it touched (a Delta merge). */
   KEYED_MERGE(
       "a run updates or inserts the rows of the keys it touched (a Delta merge on the key)"),
+  /**
+   * Intervals keyed by the date they ended on (the partition column, null while open): a run of day
+   * D replaces the open intervals and those that ended on D or later, rebuilt from the day's
+   * changes (and later days' on a rerun of an earlier date).
+   */
+  OPEN_AND_LATER_REPLACED(
+      "a run of day D replaces the open rows (%1$s null) and those whose %1$s is D or later"),
   /** A log: every run appends its rows, nothing is replaced (a retry is a run of its own). */
   APPEND("every run appends its rows (a retry is a run of its own)");
 

@@ -326,11 +326,7 @@ public final class SegmentCompiler {
               + date
               + " first");
     }
-    Column v =
-        switch (bounds.metric()) {
-          case "days_since_created", "days_since_last_seen" -> col(bounds.metric());
-          default -> col(scoreColumn(b.workspace(), bounds.metric()));
-        };
+    Column v = bandMetric(bounds, b.workspace());
     Column in = lit(true);
     if (bounds.lower() != null) {
       in = in.and(v.geq(bounds.lower()));
@@ -339,5 +335,33 @@ public final class SegmentCompiler {
       in = in.and(v.leq(bounds.upper()));
     }
     return v.isNotNull().and(in);
+  }
+
+  /** A band's bounds on the day, or null when segment_thresholds has none. */
+  Bounds bounds(Cond.Band b, Entity entity) {
+    return bands.get(bandKey(b.workspace(), entity, b.band()));
+  }
+
+  /** The base-frame column a band's metric reads. */
+  static Column bandMetric(Bounds bounds, String workspace) {
+    return switch (bounds.metric()) {
+      case "days_since_created", "days_since_last_seen" -> col(bounds.metric());
+      default -> col(scoreColumn(workspace, bounds.metric()));
+    };
+  }
+
+  /** Days from a timestamp column's UTC date to the date (0 = on the date). */
+  Column daysBefore(Column timestamp) {
+    return daysAgo(timestamp);
+  }
+
+  /** The base-frame column of an event condition's aggregate (a count, or a first / last time). */
+  Column eventColumn(Cond.Event e, Entity entity) {
+    return col(events.get(entity).get(aggregateOf(e)));
+  }
+
+  /** The base-frame column of a user aggregate's matching users. */
+  Column aggregateColumn(Cond.UserAggregate u) {
+    return col(aggregates.get(u));
   }
 }

@@ -47,6 +47,8 @@ import org.apache.spark.storage.StorageLevel;
  * boolean column per segment).
  */
 public final class SegmentsEvaluator extends WithStageContext {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SegmentsEvaluator.class);
 
   private final List<Dataset<Row>> cached = new ArrayList<>();
 
@@ -59,6 +61,34 @@ public final class SegmentsEvaluator extends WithStageContext {
    * given segments (which must be valid and include every segment they refer to).
    */
   public Dataset<Row> members(LocalDate date, List<SegmentDefinition> segments) {
+    Frames frames = frames(date, segments);
+    Dataset<Row> userLong =
+        frames
+            .users()
+            .select(
+                lit("user").as("entity"),
+                col("user_id").as("entity_id"),
+                explode(col("__m")).as("segment_id"));
+    Dataset<Row> accountLong =
+        frames
+            .accounts()
+            .select(
+                lit("account").as("entity"),
+                col("account_id").as("entity_id"),
+                explode(col("__m")).as("segment_id"));
+    return userLong.unionByName(accountLong).select("segment_id", "entity", "entity_id");
+  }
+
+  /**
+   * The day's evaluated base frames: every user and every account with the columns the conditions
+   * read (see {@link SegmentCompiler}) and {@code __m}, the ids of the given segments each belongs
+   * to; and the compiler that compiled them (its event and aggregate column names). The user frame
+   * is cached until {@link #release}.
+   */
+  public record Frames(Dataset<Row> users, Dataset<Row> accounts, SegmentCompiler compiler) {}
+
+  /** As {@link #members}, before the memberships are turned into rows. */
+  public Frames frames(LocalDate date, List<SegmentDefinition> segments) {
     Date day = Date.valueOf(date);
     requireScores(date);
     SegmentCompiler compiler = compiler(date, bands(date), settings);
@@ -128,17 +158,7 @@ public final class SegmentsEvaluator extends WithStageContext {
               "left");
     }
     Dataset<Row> accountMembers = evaluate(accountBase, accounts, Entity.ACCOUNT, compiler);
-    Dataset<Row> userLong =
-        userBase.select(
-            lit("user").as("entity"),
-            col("user_id").as("entity_id"),
-            explode(col("__m")).as("segment_id"));
-    Dataset<Row> accountLong =
-        accountMembers.select(
-            lit("account").as("entity"),
-            col("account_id").as("entity_id"),
-            explode(col("__m")).as("segment_id"));
-    return userLong.unionByName(accountLong).select("segment_id", "entity", "entity_id");
+    return new Frames(userBase, accountMembers, compiler);
   }
 
   /**
@@ -339,9 +359,7 @@ public final class SegmentsEvaluator extends WithStageContext {
       base = joinAggregates(base, id, rollup, rollupAggs, userAccount);
     }
     if (!totalsAggs.isEmpty()) {
-      requireTotals(date, totalsConditions);
-      Dataset<Row> totals =
-          warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
+      Dataset<Row> totals = totalsAsOf(date, totalsConditions);
       base = joinAggregates(base, id, totals, totalsAggs, userAccount);
     }
     if (!eventAggs.isEmpty()) {
@@ -359,47 +377,36 @@ public final class SegmentsEvaluator extends WithStageContext {
   }
 
   /**
-   * Stops when the totals snapshot of D that "ever" and first / last occurrence conditions read has
-   * been removed (older than {@code features.totals-retention-days} before the newest snapshot, and
-   * none for D): reading it would answer every such condition as if the users had no events.
+   * The all-time totals as they stood on D, which "ever" and first / last occurrence conditions
+   * read: D's {@code user_event_totals} snapshot, or, when it is not there (snapshots older than
+   * {@code features.totals-retention-days} before the newest are removed), the same totals computed
+   * from the track events ingested up to D. Both are the events known on the night of D, so a
+   * rebuild of a date months back answers as its night did.
    */
-  private void requireTotals(LocalDate date, java.util.Collection<Cond.Event> conditions) {
-    int retention = settings.features().totalsRetentionDays();
-    Row r =
+  private Dataset<Row> totalsAsOf(LocalDate date, java.util.Collection<Cond.Event> conditions) {
+    Date day = Date.valueOf(date);
+    Dataset<Row> snapshot =
+        warehouse.read(TableNames.USER_EVENT_TOTALS).where(col("as_of_date").equalTo(lit(day)));
+    if (!snapshot.isEmpty()) {
+      return snapshot;
+    }
+    List<String> events = conditions.stream().map(Cond.Event::event).distinct().sorted().toList();
+    LOG.info(
+        "segments {}: no user_event_totals snapshot of the date (snapshots are kept {} days,"
+            + " features.totals-retention-days); the all-time conditions on {} read totals computed"
+            + " from the events ingested up to {}",
+        date,
+        settings.features().totalsRetentionDays(),
+        events,
+        date);
+    return dev.segments.jobs.features.DailyRollup.totals(
+        java.util.Optional.empty(),
         warehouse
-            .read(TableNames.USER_EVENT_TOTALS)
-            .select(col("as_of_date"))
-            .agg(
-                org.apache.spark.sql.functions.max(col("as_of_date")).as("newest"),
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .max(when(col("as_of_date").equalTo(lit(Date.valueOf(date))), lit(1)))
-                    .as("has_date"))
-            .first();
-    if (r.isNullAt(0) || !r.isNullAt(1)) {
-      return;
-    }
-    LocalDate newest = r.<Date>getAs("newest").toLocalDate();
-    if (date.isBefore(newest.minusDays(retention))) {
-      List<String> events = conditions.stream().map(Cond.Event::event).distinct().sorted().toList();
-      throw new dev.segments.common.UserError(
-          "Cannot evaluate segments for "
-              + date
-              + ": conditions over all time (ever, first or last occurrence) of "
-              + String.join(", ", events)
-              + " read the user_event_totals snapshot of "
-              + date
-              + ", which was removed: snapshots older than features.totals-retention-days ("
-              + retention
-              + ") before the newest ("
-              + newest
-              + ") are not kept. Rebuild it with `segments run --date "
-              + date
-              + " --stages features,score,segments` (features rebuilds it from the events), or"
-              + " raise features.totals-retention-days");
-    }
+            .read(TableNames.EVENTS)
+            .where(col("type").equalTo("track"))
+            .where(col("event").isin(events.toArray()))
+            .where(col("ingest_date").leq(lit(day)))
+            .where(col("event_date").leq(lit(day))));
   }
 
   private static Column propertyFilter(Cond.PropertyFilter f) {

@@ -119,42 +119,10 @@ public final class SegmentsJob extends WithStageContext {
                   .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
                   .select("segment_id", "entity", "entity_id")
                   .join(defined.select("segment_id"), "segment_id");
-      Dataset<Row> today = members.withColumn("__today", lit(true));
-      Dataset<Row> before = previous.withColumn("__before", lit(true));
       Dataset<Row> changes =
-          today
-              .join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
-              .where(col("__today").isNull().or(col("__before").isNull()))
-              .select(
-                  lit(day).as("as_of_date"),
-                  col("segment_id"),
-                  col("entity"),
-                  col("entity_id"),
-                  when(col("__today").isNotNull(), lit("entered"))
-                      .otherwise(lit("exited"))
-                      .as("change"))
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> counts = members.groupBy("segment_id").agg(count(lit(1)).as("members"));
-      Dataset<Row> moves =
-          changes
-              .groupBy("segment_id")
-              .agg(
-                  sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L)))
-                      .as("entered"),
-                  sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L)))
-                      .as("exited"));
+          changes(members, previous, day).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> sizes =
-          defined
-              .join(counts, "segment_id", "left")
-              .join(moves, "segment_id", "left")
-              .select(
-                  lit(day).as("as_of_date"),
-                  col("segment_id"),
-                  col("entity"),
-                  coalesce(col("members"), lit(0L)).as("members"),
-                  coalesce(col("entered"), lit(0L)).as("entered"),
-                  coalesce(col("exited"), lit(0L)).as("exited"))
-              .persist(StorageLevel.MEMORY_AND_DISK());
+          sizes(defined, members, changes, day).persist(StorageLevel.MEMORY_AND_DISK());
       Row totals = sizes.agg(sum("entered"), sum("exited")).first();
       Dataset<Row> definitions =
           spark.createDataFrame(definitionRows(defs, date), DEFINITIONS_SCHEMA);
@@ -186,6 +154,8 @@ public final class SegmentsJob extends WithStageContext {
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_METRICS, metrics, date));
       writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
+      // The intervals, from the changes just written (and a later date's, on a rerun).
+      MembershipPeriods.update(warehouse, date);
       // One table per segment, read back from segment_members (a plain partition scan: small
       // tasks, and the same rows as the long table by construction).
       Dataset<Row> written =
@@ -225,13 +195,57 @@ public final class SegmentsJob extends WithStageContext {
     }
   }
 
+  /**
+   * segment_changes rows of the day: who entered ({@code members} of the day, not in {@code
+   * previous}) or exited, both {@code (segment_id, entity, entity_id)}.
+   */
+  static Dataset<Row> changes(Dataset<Row> members, Dataset<Row> previous, Date day) {
+    Dataset<Row> today = members.withColumn("__today", lit(true));
+    Dataset<Row> before = previous.withColumn("__before", lit(true));
+    return today
+        .join(before, new String[] {"segment_id", "entity", "entity_id"}, "full_outer")
+        .where(col("__today").isNull().or(col("__before").isNull()))
+        .select(
+            lit(day).as("as_of_date"),
+            col("segment_id"),
+            col("entity"),
+            col("entity_id"),
+            when(col("__today").isNotNull(), lit("entered")).otherwise(lit("exited")).as("change"));
+  }
+
+  /**
+   * segment_sizes rows of the day: one per defined {@code (segment_id, entity)}, zeros included.
+   */
+  static Dataset<Row> sizes(
+      Dataset<Row> defined, Dataset<Row> members, Dataset<Row> changes, Date day) {
+    Dataset<Row> counts = members.groupBy("segment_id").agg(count(lit(1)).as("members"));
+    Dataset<Row> moves =
+        changes
+            .groupBy("segment_id")
+            .agg(
+                sum(when(col("change").equalTo("entered"), lit(1L)).otherwise(lit(0L)))
+                    .as("entered"),
+                sum(when(col("change").equalTo("exited"), lit(1L)).otherwise(lit(0L)))
+                    .as("exited"));
+    return defined
+        .join(counts, "segment_id", "left")
+        .join(moves, "segment_id", "left")
+        .select(
+            lit(day).as("as_of_date"),
+            col("segment_id"),
+            col("entity"),
+            coalesce(col("members"), lit(0L)).as("members"),
+            coalesce(col("entered"), lit(0L)).as("entered"),
+            coalesce(col("exited"), lit(0L)).as("exited"));
+  }
+
   /** A scores table's rows of the day (the evaluator has checked that the day was scored). */
-  private Dataset<Row> scoresOf(String table, Date day) {
+  Dataset<Row> scoresOf(String table, Date day) {
     return warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
   }
 
   /** The latest date before D that the segments stage wrote. */
-  private Optional<LocalDate> previousRunDate(LocalDate date) {
+  Optional<LocalDate> previousRunDate(LocalDate date) {
     if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
       return Optional.empty();
     }

@@ -95,6 +95,13 @@ class SegmentsTest {
         { id = acc_invites, entity = account, where = { event = invite, at_least = 4, ever = true } }
         { id = acc_seen_today, entity = account, where = { field = last_seen, op = within_days, days = 1 } }
         { id = acc_falling, entity = account, where = { field = score_change, op = "<=", value = -10 } }
+        # Explained node by node in ExplainTest
+        { id = explained, entity = account, where.all = [
+            { any = [ { field = plan, op = "=", value = pro }, { event = invite, at_least = 4, ever = true } ] }
+            { not = { field = score_change, op = "<=", value = -10 } }
+            { users = { field = role, op = "=", value = admin }, count = { op = ">=", value = 1 } }
+            { segment = acc_seen_today }
+        ] }
       ]
       """;
 
