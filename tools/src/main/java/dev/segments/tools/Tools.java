@@ -23,6 +23,7 @@ public final class Tools {
     cli.addSubcommand(new BenchGroupByCommand());
     cli.addSubcommand(new BenchDuckDbCommand());
     cli.addSubcommand(new BenchCopyCommand());
+    cli.addSubcommand(new CheckPeriodsCommand());
     return cli;
   }
 
