@@ -12,6 +12,7 @@ import dev.segments.common.tables.TableNames;
 import dev.segments.common.tables.Warehouse;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,49 +39,27 @@ public final class MembershipPeriods {
    * segment_members} holds, entered on that date, and every later date's changes.
    */
   public static long update(Warehouse warehouse, LocalDate date) {
-    Dataset<Row> changes = warehouse.read(TableNames.SEGMENT_CHANGES);
     Dataset<Row> events;
-    Dataset<Row> replaced;
+    Dataset<Row> replaced = null;
     if (warehouse.exists(TableNames.SEGMENT_MEMBERSHIP_PERIODS)) {
       replaced =
           warehouse
               .read(TableNames.SEGMENT_MEMBERSHIP_PERIODS)
               .where(col("exited_on").isNull().or(col("exited_on").geq(lit(Date.valueOf(date)))));
       events =
-          changes
-              .where(col("as_of_date").geq(lit(Date.valueOf(date))))
-              .select(
-                  col("segment_id"),
-                  col("entity"),
-                  col("entity_id"),
-                  col("as_of_date").as("on"),
-                  col("change"));
+          changeEvents(
+              warehouse
+                  .read(TableNames.SEGMENT_CHANGES)
+                  .where(col("as_of_date").geq(lit(Date.valueOf(date)))));
     } else {
-      Dataset<Row> members = warehouse.read(TableNames.SEGMENT_MEMBERS);
-      Row first = members.agg(min("as_of_date")).first();
-      if (first.isNullAt(0)) {
+      Optional<Dataset<Row>> history =
+          history(
+              warehouse.read(TableNames.SEGMENT_MEMBERS),
+              warehouse.read(TableNames.SEGMENT_CHANGES));
+      if (history.isEmpty()) {
         return 0;
       }
-      Date start = first.getDate(0);
-      replaced = null;
-      events =
-          members
-              .where(col("as_of_date").equalTo(lit(start)))
-              .select(
-                  col("segment_id"),
-                  col("entity"),
-                  col("entity_id"),
-                  col("as_of_date").as("on"),
-                  lit("entered").as("change"))
-              .unionByName(
-                  changes
-                      .where(col("as_of_date").gt(lit(start)))
-                      .select(
-                          col("segment_id"),
-                          col("entity"),
-                          col("entity_id"),
-                          col("as_of_date").as("on"),
-                          col("change")));
+      events = history.get();
     }
     Dataset<Row> rows = periods(replaced, events, date).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -88,6 +67,34 @@ public final class MembershipPeriods {
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** Changes as replay events {@code (segment_id, entity, entity_id, on, change)}. */
+  private static Dataset<Row> changeEvents(Dataset<Row> changes) {
+    return changes.select(
+        col("segment_id"),
+        col("entity"),
+        col("entity_id"),
+        col("as_of_date").as("on"),
+        col("change"));
+  }
+
+  /**
+   * The whole history as replay events: the members of the first date of {@code members}, entered
+   * on that date, then the changes of every later date (empty when there are no members).
+   */
+  private static Optional<Dataset<Row>> history(Dataset<Row> members, Dataset<Row> changes) {
+    Row first = members.agg(min("as_of_date")).first();
+    if (first.isNullAt(0)) {
+      return Optional.empty();
+    }
+    Date start = first.getDate(0);
+    return Optional.of(
+        changeEvents(
+                members
+                    .where(col("as_of_date").equalTo(lit(start)))
+                    .withColumn("change", lit("entered")))
+            .unionByName(changeEvents(changes.where(col("as_of_date").gt(lit(start))))));
   }
 
   /**
@@ -105,39 +112,14 @@ public final class MembershipPeriods {
               .first();
       return latest.isNullAt(0) ? 0 : update(warehouse, latest.getDate(0).toLocalDate());
     }
-    Dataset<Row> members =
-        warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("segment_id").equalTo(segmentId));
-    Row first = members.agg(min("as_of_date")).first();
-    Dataset<Row> events;
-    if (first.isNullAt(0)) {
-      events = null;
-    } else {
-      Date start = first.getDate(0);
-      events =
-          members
-              .where(col("as_of_date").equalTo(lit(start)))
-              .select(
-                  col("segment_id"),
-                  col("entity"),
-                  col("entity_id"),
-                  col("as_of_date").as("on"),
-                  lit("entered").as("change"))
-              .unionByName(
-                  warehouse
-                      .read(TableNames.SEGMENT_CHANGES)
-                      .where(col("segment_id").equalTo(segmentId))
-                      .where(col("as_of_date").gt(lit(start)))
-                      .select(
-                          col("segment_id"),
-                          col("entity"),
-                          col("entity_id"),
-                          col("as_of_date").as("on"),
-                          col("change")));
-    }
+    Optional<Dataset<Row>> history =
+        history(
+            warehouse.read(TableNames.SEGMENT_MEMBERS).where(col("segment_id").equalTo(segmentId)),
+            warehouse.read(TableNames.SEGMENT_CHANGES).where(col("segment_id").equalTo(segmentId)));
     Dataset<Row> rows =
-        events == null
+        history.isEmpty()
             ? warehouse.read(TableNames.SEGMENT_MEMBERSHIP_PERIODS).limit(0)
-            : periods(null, events, LocalDate.MIN);
+            : periods(null, history.get(), LocalDate.MIN);
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return warehouse.replaceSegmentRows(

@@ -39,10 +39,10 @@ class BackfillTest {
       """
       segments = [
         { id = s_ever, entity = user, where.all = [
-            { event = report_created, at_least = 2, ever = true }
-            { event = project_opened, occurrence = first, op = more_than_days_ago, days = 3 } ] }
+            { event = login, at_least = 3, ever = true }
+            { event = login, occurrence = first, op = more_than_days_ago, days = 2 } ] }
         { id = s_win, entity = account, where = {
-            users = { event = task_created, at_least = 3, within_days = 7 },
+            users = { event = task_created, at_least = 2, within_days = 7 },
             count = { op = ">=", value = 2 } } }
       ]
       """;
@@ -69,9 +69,9 @@ class BackfillTest {
         "--days",
         "43",
         "--users",
-        "16",
+        "40",
         "--accounts",
-        "3",
+        "4",
         "--seed",
         "5");
     b.ok("run", "--from", "2026-01-01", "--to", "2026-01-09");
