@@ -264,8 +264,11 @@ public final class TableCatalog {
           TableNames.USER_DAILY_ACTIVITY,
           "Features",
           "features",
-          "The incremental rollup: user × day × event.",
-          "A run for D rewrites D and the earlier days that D's late events landed on (`ingest_runs.touched_dates`).",
+          "The incremental rollup: user × day × event × input day.",
+          "A run for D rewrites D and the earlier days that D's late events landed on (`ingest_runs.touched_dates`)."
+              + " Late events are rows of their own (their `ingest_date`), so a run of date T reads the rows"
+              + " ingested on T or before: a rerun of a past date counts what its night knew. Rows written before"
+              + " the column existed have no `ingest_date` and are read by every date.",
           List.of(
               of("activity_date", "date", "UTC day (partition)"),
               of("user_id", "string", "the user"),
@@ -273,11 +276,12 @@ public final class TableCatalog {
               of("event", "string", "track event name"),
               of("event_count", "long", "events that day"),
               of("first_ts", "timestamp", "first of them"),
-              of("last_ts", "timestamp", "last of them")),
+              of("last_ts", "timestamp", "last of them"),
+              of("ingest_date", "date", "the input day that brought them")),
           Optional.of("activity_date"),
           WriteMode.DATES_REPLACED,
           Optional.empty(),
-          List.of("activity_date", "user_id", "event"),
+          List.of("activity_date", "user_id", "event", "ingest_date"),
           "");
 
   public static final TableSpec USER_EVENT_TOTALS =

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.to_date;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -35,9 +36,10 @@ public final class DailyRollup {
   }
 
   /**
-   * user × day × event counts of the track events {@code (user_id, event, timestamp, event_date)}
-   * given (the caller picks the days); each row is attributed to the user's account on that day, as
-   * {@link #accountsOn} gives it for that day.
+   * user × day × event × input day counts of the track events {@code (user_id, event, timestamp,
+   * event_date, ingest_date)} given (the caller picks the days); late events are rows of their own,
+   * so a reader can take what was known on a date ({@link #knownOn}); each row is attributed to the
+   * user's account on that day, as {@link #accountsOn} gives it for that day.
    *
    * <p>One join for all days: each (day, user) pair meets its user's assignments made on or before
    * the day and keeps the latest. (A union of one {@code accountsOn} per day made a plan, a
@@ -47,7 +49,11 @@ public final class DailyRollup {
   public static Dataset<Row> userDailyActivity(Dataset<Row> trackEvents, Dataset<Row> memberships) {
     Dataset<Row> counts =
         trackEvents
-            .groupBy(col("event_date").as("activity_date"), col("user_id"), col("event"))
+            .groupBy(
+                col("event_date").as("activity_date"),
+                col("user_id"),
+                col("event"),
+                col("ingest_date"))
             .agg(
                 count(lit(1)).as("event_count"),
                 min(col("timestamp")).as("first_ts"),
@@ -82,7 +88,16 @@ public final class DailyRollup {
             col("event"),
             col("event_count"),
             col("first_ts"),
-            col("last_ts"));
+            col("last_ts"),
+            col("ingest_date"));
+  }
+
+  /**
+   * The rollup rows a run of {@code date} reads: those ingested on the date or before (rows written
+   * before the rollup kept the input day have none, and are read by every date).
+   */
+  public static Column knownOn(LocalDate date) {
+    return col("ingest_date").isNull().or(col("ingest_date").leq(lit(Date.valueOf(date))));
   }
 
   /**

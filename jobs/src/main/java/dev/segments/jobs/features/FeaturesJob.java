@@ -102,6 +102,7 @@ public final class FeaturesJob extends WithStageContext {
                 col("activity_date")
                     .between(
                         lit(Date.valueOf(date.minusDays(features.longestWindow() - 1L))), lit(day)))
+            .where(DailyRollup.knownOn(date))
             .select("user_id", "activity_date", "event", "event_count")
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> eventCounts =
@@ -113,7 +114,10 @@ public final class FeaturesJob extends WithStageContext {
             .distinct()
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accounts =
-        DailyRollup.accountsOn(memberships, date).persist(StorageLevel.MEMORY_AND_DISK());
+        // The assignments known on D: a rerun of D after later days brought late group calls
+        // gives D's accounts as its night saw them.
+        DailyRollup.accountsOn(memberships.where(col("ingest_date").leq(lit(day))), date)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long[] written = new long[2];
     try {
       eventCounts.count();

@@ -123,6 +123,7 @@ public final class ScoreJob extends WithStageContext {
             .where(
                 col("activity_date")
                     .between(lit(Date.valueOf(date.minusDays(longestPeriod - 1L))), lit(day)))
+            .where(dev.segments.jobs.features.DailyRollup.knownOn(date))
             .select("activity_date", "user_id", "event")
             .persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> toRelease =

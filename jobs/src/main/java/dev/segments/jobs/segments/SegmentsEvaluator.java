@@ -355,7 +355,8 @@ public final class SegmentsEvaluator extends WithStageContext {
               .read(TableNames.USER_DAILY_ACTIVITY)
               .where(
                   col("activity_date")
-                      .between(lit(Date.valueOf(date.minusDays(longest - 1L))), lit(day)));
+                      .between(lit(Date.valueOf(date.minusDays(longest - 1L))), lit(day)))
+              .where(dev.segments.jobs.features.DailyRollup.knownOn(date));
       base = joinAggregates(base, id, rollup, rollupAggs, userAccount);
     }
     if (!totalsAggs.isEmpty()) {

@@ -92,6 +92,7 @@ public final class WarehouseSummary {
     warehouse
         .read(TableNames.USER_DAILY_ACTIVITY)
         .where(col("activity_date").between(lit(Date.valueOf(date.minusDays(29))), lit(day)))
+        .where(dev.segments.jobs.features.DailyRollup.knownOn(date))
         .groupBy("event")
         .agg(sum("event_count").as("events"))
         .orderBy(desc("events"), col("event"))

@@ -23,7 +23,8 @@ class DailyRollupTest {
           .add("user_id", DataTypes.StringType)
           .add("event", DataTypes.StringType)
           .add("timestamp", DataTypes.TimestampType)
-          .add("event_date", DataTypes.DateType);
+          .add("event_date", DataTypes.DateType)
+          .add("ingest_date", DataTypes.DateType);
   private static final StructType MEMBERSHIPS =
       new StructType()
           .add("user_id", DataTypes.StringType)
@@ -33,7 +34,15 @@ class DailyRollupTest {
 
   private static Row event(String user, String event, String at) {
     Timestamp ts = Timestamp.valueOf(at);
-    return RowFactory.create(user, event, ts, Date.valueOf(ts.toLocalDateTime().toLocalDate()));
+    Date day = Date.valueOf(ts.toLocalDateTime().toLocalDate());
+    return RowFactory.create(user, event, ts, day, day);
+  }
+
+  /** An event that came in the input of a later day. */
+  private static Row late(String user, String event, String at, String ingested) {
+    Timestamp ts = Timestamp.valueOf(at);
+    return RowFactory.create(
+        user, event, ts, Date.valueOf(ts.toLocalDateTime().toLocalDate()), Date.valueOf(ingested));
   }
 
   private static Row assigned(String user, String account, String at, String messageId) {
@@ -127,5 +136,38 @@ class DailyRollupTest {
     assertEquals(3, both.count());
     assertEquals(0, both.exceptAll(one).count());
     assertEquals(0, one.exceptAll(both).count());
+  }
+
+  @Test
+  void lateEventsAreRowsOfTheirOwnSoThatADateReadsWhatItKnew() {
+    var spark = SparkTestSupport.spark();
+    // u1 logs in twice on the 1st; one of them arrives with the 2nd's input.
+    Dataset<Row> events =
+        spark.createDataFrame(
+            List.of(
+                event("u1", "login", "2026-03-01 09:00:00"),
+                late("u1", "login", "2026-03-01 21:00:00", "2026-03-02")),
+            EVENTS);
+    Dataset<Row> memberships =
+        spark.createDataFrame(
+            List.of(assigned("u1", "A", "2026-03-01 00:00:00", "m1")), MEMBERSHIPS);
+    Dataset<Row> rollup = DailyRollup.userDailyActivity(events, memberships).cache();
+    assertEquals(2, rollup.count());
+    // On the 1st one login was known; on the 2nd both.
+    assertEquals(
+        1L,
+        rollup
+            .where(DailyRollup.knownOn(java.time.LocalDate.of(2026, 3, 1)))
+            .agg(org.apache.spark.sql.functions.sum("event_count"))
+            .first()
+            .getLong(0));
+    assertEquals(
+        2L,
+        rollup
+            .where(DailyRollup.knownOn(java.time.LocalDate.of(2026, 3, 2)))
+            .agg(org.apache.spark.sql.functions.sum("event_count"))
+            .first()
+            .getLong(0));
+    rollup.unpersist();
   }
 }

@@ -10,8 +10,7 @@ import dev.segments.jobs.TestRuns;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
-import org.junit.jupiter.api.parallel.Resources;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code segments explain} on the scoring scenario (ScoringScenario; facts in SegmentsTest's
@@ -30,7 +29,9 @@ import org.junit.jupiter.api.parallel.Resources;
  * −24, one admin (u6) of 3 and was seen on D3: not a member (the any and the not fail). initech has
  * no plan (null) and no users.
  */
-@ResourceLock(Resources.SYSTEM_OUT)
+// Alone: other classes print stage lines to System.out while it is captured, and the lines
+// here are asserted exactly.
+@Isolated
 class ExplainTest {
   static TestRuns runs;
 

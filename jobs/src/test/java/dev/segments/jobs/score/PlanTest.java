@@ -15,8 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
-import org.junit.jupiter.api.parallel.Resources;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code segments plan} on the scoring scenario (scores on D3 in SegmentsTest's comment: u1 90, u2
@@ -30,7 +29,9 @@ import org.junit.jupiter.api.parallel.Resources;
  *   <li>acc_falling (removed): globex (change −24) exits.
  * </ul>
  */
-@ResourceLock(Resources.SYSTEM_OUT)
+// Alone: other classes print stage lines to System.out while it is captured, and the lines
+// here are asserted exactly.
+@Isolated
 class PlanTest {
   static TestRuns runs;
   @TempDir static Path dir;
