@@ -126,6 +126,26 @@ class BackfillTest {
             .where(col("segment_id").isin("s_ever", "s_win"))
             .where(col("as_of_date").leq(lit(Date.valueOf("2026-01-09"))));
     assertEquals(18, sizes.count(), "both segments on the nine early dates");
+    // s_ever counted from the generated input files by a script outside the pipeline (logins per
+    // user in the day folders up to the date, first login day): 0 on 01-03, 6 on 01-06, 10 on
+    // 01-09.
+    for (String[] expected :
+        List.of(
+            new String[] {"2026-01-03", "0"},
+            new String[] {"2026-01-06", "6"},
+            new String[] {"2026-01-09", "10"})) {
+      assertEquals(
+          Long.parseLong(expected[1]),
+          sizes
+              .where(
+                  col("segment_id")
+                      .equalTo("s_ever")
+                      .and(col("as_of_date").equalTo(lit(Date.valueOf(expected[0])))))
+              .first()
+              .<Long>getAs("members")
+              .longValue(),
+          "s_ever on " + expected[0]);
+    }
     for (String s : List.of("s_ever", "s_win")) {
       Dataset<Row> one = sizes.where(col("segment_id").equalTo(s));
       assertTrue(
