@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,38 +88,13 @@ public final class Backfill extends WithStageContext {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long count = members.count();
-      Optional<LocalDate> previousDate = job.previousRunDate(date);
-      Dataset<Row> previous =
-          previousDate.isEmpty()
-              ? members.limit(0)
-              : warehouse
-                  .read(TableNames.SEGMENT_MEMBERS)
-                  .where(
-                      col("as_of_date")
-                          .equalTo(lit(Date.valueOf(previousDate.get())))
-                          .and(col("segment_id").equalTo(def.id())))
-                  .select("segment_id", "entity", "entity_id");
-      Dataset<Row> defined =
-          spark.createDataFrame(
-              List.of(RowFactory.create(def.id(), def.entity().key)),
-              new StructType()
-                  .add("segment_id", DataTypes.StringType, false)
-                  .add("entity", DataTypes.StringType, false));
+      Dataset<Row> defined = job.defined(List.of(def));
+      Dataset<Row> previous = job.previousMembers(date, defined, members);
       Dataset<Row> changes =
           SegmentsJob.changes(members, previous, day).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> sizes =
           SegmentsJob.sizes(defined, members, changes, day).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> metrics =
-          SegmentMetrics.of(
-              spark,
-              members,
-              sizes,
-              job.scoresOf(TableNames.USER_SCORES, day),
-              job.scoresOf(TableNames.ACCOUNT_SCORES, day),
-              settings.scoring().workspaces().stream()
-                  .map(dev.segments.common.config.Workspace::name)
-                  .toList(),
-              day);
+      Dataset<Row> metrics = job.metrics(members, sizes, day);
       List<LocalDate> one = List.of(date);
       List<Runnable> writes = new ArrayList<>();
       writes.add(

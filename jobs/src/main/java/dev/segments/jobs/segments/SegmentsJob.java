@@ -102,23 +102,8 @@ public final class SegmentsJob extends WithStageContext {
           date,
           defs.size(),
           (System.nanoTime() - began) / 1_000_000);
-      List<Row> ids = defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList();
-      Dataset<Row> defined =
-          spark.createDataFrame(
-              ids,
-              new StructType()
-                  .add("segment_id", DataTypes.StringType, false)
-                  .add("entity", DataTypes.StringType, false));
-
-      Optional<LocalDate> previousDate = previousRunDate(date);
-      Dataset<Row> previous =
-          previousDate.isEmpty()
-              ? members.limit(0)
-              : warehouse
-                  .read(TableNames.SEGMENT_MEMBERS)
-                  .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
-                  .select("segment_id", "entity", "entity_id")
-                  .join(defined.select("segment_id"), "segment_id");
+      Dataset<Row> defined = defined(defs);
+      Dataset<Row> previous = previousMembers(date, defined, members);
       Dataset<Row> changes =
           changes(members, previous, day).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> sizes =
@@ -140,17 +125,7 @@ public final class SegmentsJob extends WithStageContext {
                   date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
-      Dataset<Row> metrics =
-          SegmentMetrics.of(
-              spark,
-              members,
-              sizes,
-              scoresOf(TableNames.USER_SCORES, day),
-              scoresOf(TableNames.ACCOUNT_SCORES, day),
-              settings.scoring().workspaces().stream()
-                  .map(dev.segments.common.config.Workspace::name)
-                  .toList(),
-              day);
+      Dataset<Row> metrics = metrics(members, sizes, day);
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_METRICS, metrics, date));
       writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
@@ -239,13 +214,51 @@ public final class SegmentsJob extends WithStageContext {
             coalesce(col("exited"), lit(0L)).as("exited"));
   }
 
+  /** The segments {@code (segment_id, entity)} evaluated on a date, as a frame. */
+  Dataset<Row> defined(List<SegmentDefinition> defs) {
+    return spark.createDataFrame(
+        defs.stream().map(d -> RowFactory.create(d.id(), d.entity().key)).toList(),
+        new StructType()
+            .add("segment_id", DataTypes.StringType, false)
+            .add("entity", DataTypes.StringType, false));
+  }
+
+  /**
+   * The stored members {@code (segment_id, entity, entity_id)} of the {@code defined} segments on
+   * the latest run date before D (none when D is the first), the side D's changes count from.
+   */
+  Dataset<Row> previousMembers(LocalDate date, Dataset<Row> defined, Dataset<Row> members) {
+    Optional<LocalDate> previousDate = previousRunDate(date);
+    return previousDate.isEmpty()
+        ? members.limit(0)
+        : warehouse
+            .read(TableNames.SEGMENT_MEMBERS)
+            .where(col("as_of_date").equalTo(lit(Date.valueOf(previousDate.get()))))
+            .select("segment_id", "entity", "entity_id")
+            .join(defined.select("segment_id"), "segment_id");
+  }
+
+  /** segment_metrics rows of the day for the members and sizes given. */
+  Dataset<Row> metrics(Dataset<Row> members, Dataset<Row> sizes, Date day) {
+    return SegmentMetrics.of(
+        spark,
+        members,
+        sizes,
+        scoresOf(TableNames.USER_SCORES, day),
+        scoresOf(TableNames.ACCOUNT_SCORES, day),
+        settings.scoring().workspaces().stream()
+            .map(dev.segments.common.config.Workspace::name)
+            .toList(),
+        day);
+  }
+
   /** A scores table's rows of the day (the evaluator has checked that the day was scored). */
-  Dataset<Row> scoresOf(String table, Date day) {
+  private Dataset<Row> scoresOf(String table, Date day) {
     return warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
   }
 
   /** The latest date before D that the segments stage wrote. */
-  Optional<LocalDate> previousRunDate(LocalDate date) {
+  private Optional<LocalDate> previousRunDate(LocalDate date) {
     if (!warehouse.exists(TableNames.SEGMENT_SIZES)) {
       return Optional.empty();
     }
