@@ -219,6 +219,16 @@ public final class SettingsLoader {
     List<Integer> windows = r.windows("features.windows");
     int totalUsersWindow = r.intBetween("features.total-users-window-days", 1, 3660);
     int retention = r.intBetween("features.totals-retention-days", 1, 3660);
+    String parentTrait = r.string("features.parent-trait");
+    if (parentTrait == null) {
+      parentTrait = "";
+    } else if (!parentTrait.equals(parentTrait.strip())) {
+      r.problem(
+          "features.parent-trait",
+          parentTrait,
+          "has leading or trailing spaces; give the account trait's name as sent in group calls,"
+              + " or \"\" for no hierarchy");
+    }
     String master = r.nonEmptyString("spark.master");
     Map<String, String> sparkConf = r.stringMap("spark.conf");
     SparkSettings.GeneratedCode generatedCode = SparkSettings.GeneratedCode.AUTO;
@@ -278,7 +288,7 @@ public final class SettingsLoader {
         new IngestSettings(lookback, duplicateRankLimit, rejectWithoutOffset),
         userTraits,
         accountTraits,
-        new FeatureSettings(windows, totalUsersWindow, retention),
+        new FeatureSettings(windows, totalUsersWindow, retention, parentTrait),
         scoring,
         segmentsDir,
         new SparkSettings(master, sparkConf, generatedCode, generatedCodeMinBytes),

@@ -34,7 +34,7 @@ public final class FieldCatalog {
   }
 
   /** Columns of a table that are keys or dates, not fields a condition compares. */
-  private static final Set<String> NOT_FIELDS = Set.of("as_of_date", "workspace");
+  private static final Set<String> NOT_FIELDS = Set.of("as_of_date", "workspace", "level");
 
   /** Columns of user_scores and account_scores a segment may compare (its workspace's). */
   private static final Map<String, Type> SCORE_FIELDS = scoreFields(TableCatalog.USER_SCORES);

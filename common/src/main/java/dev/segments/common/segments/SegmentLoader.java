@@ -38,7 +38,7 @@ public final class SegmentLoader {
   static final int MAX_ID_LENGTH = 100;
 
   private static final Set<String> SEGMENT_KEYS =
-      Set.of("id", "name", "entity", "description", "where", "workspace");
+      Set.of("id", "name", "entity", "description", "where", "workspace", "level");
 
   /** What was loaded: the definitions (custom, then generated) and the problems found. */
   public record Result(
@@ -256,6 +256,25 @@ public final class SegmentLoader {
               + String.join(", ", workspaces)
               + ")");
     }
+    SegmentDefinition.Level level = SegmentDefinition.Level.LEAF;
+    ConfigValue lv = item.get("level");
+    if (lv != null) {
+      java.util.Optional<SegmentDefinition.Level> parsed =
+          lv.valueType() == ConfigValueType.STRING
+              ? SegmentDefinition.Level.of((String) lv.unwrapped())
+              : java.util.Optional.empty();
+      if (entity == Entity.USER) {
+        err("level", "only account segments have a level (leaf, parent or any), not user segments");
+      } else if (parsed.isEmpty()) {
+        err(
+            "level",
+            "must be leaf (every account on its own, the default), parent (accounts with child"
+                + " accounts, rolled up) or any (each account rolled up when it has children), not "
+                + lv.render());
+      } else {
+        level = parsed.get();
+      }
+    }
     Cond cond = null;
     ConfigValue w = item.get("where");
     if (w == null) {
@@ -283,7 +302,8 @@ public final class SegmentLoader {
         workspace,
         cond,
         item.render(ConfigRenderOptions.concise()),
-        f.toString());
+        f.toString(),
+        level);
   }
 
   /** Duplicate ids, references (known, same entity, no cycles). */
@@ -329,6 +349,20 @@ public final class SegmentLoader {
                   + " condition can only refer to "
                   + wantedEntity
                   + " segments");
+        } else if (t.entity() == Entity.ACCOUNT
+            && byId.get(e.getKey()) != null
+            && t.level() != byId.get(e.getKey()).level()) {
+          SegmentDefinition from = byId.get(e.getKey());
+          errors.add(
+              at
+                  + ": segment '"
+                  + target
+                  + "' has level "
+                  + t.level().key
+                  + " and this segment level "
+                  + from.level().key
+                  + "; an account segment can only refer to segments of its own level (they are"
+                  + " evaluated on the same rows)");
         } else {
           graph.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(target);
         }

@@ -78,7 +78,8 @@ public final class StandardSegments {
               "default",
               new Cond.True(),
               "{\"standard\":\"all\",\"entity\":\"" + e.key + "\"}",
-              "generated"));
+              "generated",
+              SegmentDefinition.Level.LEAF));
     }
     for (Workspace ws : settings.scoring().workspaces()) {
       String prefix = ws.name().equals("default") ? "" : ws.name() + "_";
@@ -98,7 +99,8 @@ public final class StandardSegments {
                     + "\",\"workspace\":\""
                     + ws.name()
                     + "\"}",
-                "generated"));
+                "generated",
+                SegmentDefinition.Level.LEAF));
         for (Suggested s : SUGGESTED) {
           if (s.accountsOnly() && e != Entity.ACCOUNT || !prefix.isEmpty() && !s.perWorkspace()) {
             continue;
@@ -122,7 +124,8 @@ public final class StandardSegments {
                       + "\",\"workspace\":\""
                       + ws.name()
                       + "\"}",
-                  "generated"));
+                  "generated",
+                  SegmentDefinition.Level.LEAF));
         }
       }
     }

@@ -17,6 +17,7 @@ public enum RetentionClass {
       List.of(
           TableNames.USER_FEATURES,
           TableNames.ACCOUNT_FEATURES,
+          TableNames.ACCOUNT_HIERARCHY,
           TableNames.USER_SCORES,
           TableNames.ACCOUNT_SCORES,
           TableNames.SEGMENT_THRESHOLDS)),

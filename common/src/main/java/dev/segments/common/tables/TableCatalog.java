@@ -338,12 +338,20 @@ public final class TableCatalog {
           TableNames.ACCOUNT_FEATURES,
           "Features",
           "features",
-          "One row per account per `as_of_date`: every account with traits or members.",
-          "Each user's activity counts under the account the user belongs to on `as_of_date`.",
-          List.of(DAILY, "account_id"),
+          "One row per account per `as_of_date`: every account with traits or members (`level` `leaf`), and every "
+              + "account with child accounts once more, rolled up (`level` `parent`).",
+          "Each user's activity counts under the account the user belongs to on `as_of_date`. A `parent` row counts "
+              + "the users of the account and of every account under it in `account_hierarchy` as if they all "
+              + "belonged to it; its traits are the account's own. Dashboards that want one row per account as "
+              + "before hierarchies read `level = 'leaf'` (see [segments.md](segments.md#account-hierarchy)).",
+          List.of(DAILY, "account_id", "level"),
           "",
           asOf(),
           of("account_id", "string", "the account"),
+          of(
+              "level",
+              "string",
+              "`leaf`: the account on its own; `parent`: the account and everything under it"),
           of("member_users", "long", "users belonging to the account on `as_of_date`"),
           of(
               "total_users",
@@ -368,6 +376,32 @@ public final class TableCatalog {
               "typed",
               "configured account traits (`parent_group_id` is the parent account)"),
           of("traits", "map<string,string>", "every account trait as text"));
+
+  public static final TableSpec ACCOUNT_HIERARCHY =
+      daily(
+          TableNames.ACCOUNT_HIERARCHY,
+          "Features",
+          "features",
+          "One row per account per `as_of_date` that has a parent or child accounts: the tree that "
+              + "`features.parent-trait` (default `parent_group_id`) makes, as the traits stood on `as_of_date`.",
+          "A parent named by no account's traits still has a row (it has children). A cycle (a parent chain that "
+              + "comes back to an account, a self-parent included) is broken where its smallest account id names "
+              + "its parent: that account becomes a root, `cycle_broken` is true, and the run prints the cycle.",
+          List.of(DAILY, "account_id"),
+          "",
+          asOf(),
+          of("account_id", "string", "the account"),
+          of(
+              "parent_account_id",
+              "string",
+              "the parent the tree uses (null: a root, or the trait's parent dropped to break a cycle)"),
+          of("declared_parent_id", "string", "the parent the account's trait names (null: none)"),
+          of("cycle_broken", "boolean", "the declared parent was dropped to break a cycle"),
+          of("root_account_id", "string", "the top of the account's tree"),
+          of("depth", "int", "steps from the root (0: the root)"),
+          of("ancestors", "array<string>", "the parent, its parent, ... up to the root"),
+          of("child_accounts", "long", "accounts whose parent is this account"),
+          of("descendant_accounts", "long", "accounts anywhere under this account"));
 
   private static List<ColumnSpec> scoreColumns() {
     return List.of(
@@ -416,13 +450,19 @@ public final class TableCatalog {
           "One row per account per workspace per `as_of_date`: the measures of `user_scores` taken on the account, "
               + "and the account measures below.",
           "",
-          List.of(DAILY, "workspace", "account_id"),
+          List.of(DAILY, "workspace", "account_id", "level"),
           "",
           columns(
               List.of(
                   asOf(),
                   of("workspace", "string", "the scoring model (`scoring.workspaces.<name>`)"),
-                  of("account_id", "string", "the account")),
+                  of("account_id", "string", "the account"),
+                  of(
+                      "level",
+                      "string",
+                      "`leaf`: the account's own users, normalized against the leaf rows' benchmark; `parent`: "
+                          + "its users and those of every account under it, normalized against the parent rows' "
+                          + "benchmark")),
               List.of(
                   columns(
                       scoreColumns(),
@@ -783,6 +823,7 @@ public final class TableCatalog {
           USER_EVENT_TOTALS,
           USER_FEATURES,
           ACCOUNT_FEATURES,
+          ACCOUNT_HIERARCHY,
           USER_SCORES,
           ACCOUNT_SCORES,
           SEGMENT_THRESHOLDS,

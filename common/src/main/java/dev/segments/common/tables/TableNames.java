@@ -16,6 +16,7 @@ public final class TableNames {
   public static final String USER_EVENT_TOTALS = "user_event_totals";
   public static final String USER_FEATURES = "user_features";
   public static final String ACCOUNT_FEATURES = "account_features";
+  public static final String ACCOUNT_HIERARCHY = "account_hierarchy";
   public static final String USER_SCORES = "user_scores";
   public static final String ACCOUNT_SCORES = "account_scores";
   public static final String SEGMENT_THRESHOLDS = "segment_thresholds";

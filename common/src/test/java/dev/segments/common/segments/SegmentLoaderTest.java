@@ -40,7 +40,15 @@ class SegmentLoaderTest {
     return Stream.of(
         Arguments.of(
             "{ id = s, entity = user, where = { field = role, op = \"=\", value = x }, colour = red }",
-            "segment s: colour: unknown key; a segment has description, entity, id, name, where, workspace"),
+            "segment s: colour: unknown key; a segment has description, entity, id, level, name, where, workspace"),
+        Arguments.of(
+            "{ id = s, entity = user, level = parent, where = { field = role, op = \"=\", value = x } }",
+            "segment s: level: only account segments have a level (leaf, parent or any), not user segments"),
+        Arguments.of(
+            "{ id = s, entity = account, level = top, where = { field = plan, op = \"=\", value = x } }",
+            "segment s: level: must be leaf (every account on its own, the default), parent (accounts with"
+                + " child accounts, rolled up) or any (each account rolled up when it has children), not"
+                + " \"top\""),
         Arguments.of(
             "{ id = s, entity = user, where = { field = role, op = \"=\", value = x, extra = 1 } }",
             "segment s: where.extra: unknown key; a field condition has field, op, value, days"),
@@ -92,6 +100,10 @@ class SegmentLoaderTest {
         Arguments.of(
             "{ id = s, entity = user, where = { segment = all_accounts } }",
             "segment s: where.segment: segment 'all_accounts' is a account segment; a user condition can only refer to user segments"),
+        Arguments.of(
+            "{ id = s, entity = account, level = parent, where = { segment = all_accounts } }",
+            "segment s: where.segment: segment 'all_accounts' has level leaf and this segment level parent; an account"
+                + " segment can only refer to segments of its own level (they are evaluated on the same rows)"),
         Arguments.of(
             "{ id = s, entity = user, where = { users = { field = role, op = is_set }, count = { op = \">\", value = 1 } } }",
             "segment s: where.users: user aggregates are for account segments"),

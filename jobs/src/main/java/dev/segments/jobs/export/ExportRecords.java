@@ -81,6 +81,9 @@ final class ExportRecords {
                 .where(col("as_of_date").equalTo(lit(day))),
             date,
             entity == Entity.USER ? settings.userTraits() : settings.accountTraits());
+    if (entity == Entity.ACCOUNT) {
+      features = onePerAccount(features);
+    }
     List<String> fields = fields(d, entity);
     Dataset<Row> base =
         members.join(features, members.col("entity_id").equalTo(features.col(id)), "left");
@@ -92,6 +95,9 @@ final class ExportRecords {
               .read(entity == Entity.USER ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES)
               .where(
                   col("as_of_date").equalTo(lit(day)).and(col("workspace").equalTo(d.workspace())));
+      if (entity == Entity.ACCOUNT) {
+        scores = onePerAccount(scores);
+      }
       List<Column> cols = new ArrayList<>();
       cols.add(col(id).as("__score_id"));
       scoreFields.forEach(f -> cols.add(col(f).as("__score_" + f)));
@@ -116,6 +122,27 @@ final class ExportRecords {
             valueStruct.as("values"),
             account.as("account_id"))
         .withColumn("hash", sha2(to_json(struct(col("key"), col("segments"), col("values"))), 256));
+  }
+
+  /**
+   * One row per account: its own (leaf) row, or, for an account known only as a parent of others
+   * (no group call of its own, no members), its parent row. A record describes the account itself.
+   */
+  private static Dataset<Row> onePerAccount(Dataset<Row> rows) {
+    Column level = dev.segments.jobs.features.AccountHierarchy.levelOf(rows);
+    return rows.withColumn(
+            "__rows",
+            org.apache
+                .spark
+                .sql
+                .functions
+                .count(lit(1))
+                .over(org.apache.spark.sql.expressions.Window.partitionBy("account_id")))
+        .where(
+            level
+                .equalTo(dev.segments.jobs.features.AccountHierarchy.LEAF)
+                .or(col("__rows").equalTo(1)))
+        .drop("__rows");
   }
 
   /**

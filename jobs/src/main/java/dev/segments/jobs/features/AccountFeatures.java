@@ -32,7 +32,10 @@ public final class AccountFeatures {
    *     {@code (user_id, activity_date)}, one row each
    * @param totals user_event_totals of {@code asOf}
    * @param accountTraits account_traits
-   * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}
+   * @param accounts each user's account on {@code asOf} {@code (user_id, account_id)}; for parent
+   *     rows, each user under each rollup account of its account
+   * @param level the rows' {@code level}: {@code leaf}, or {@code parent} (then {@code accounts}
+   *     maps users to their rollup accounts and {@code accountTraits} holds every parent)
    */
   public static Dataset<Row> compute(
       LocalDate asOf,
@@ -43,7 +46,8 @@ public final class AccountFeatures {
       Dataset<Row> totals,
       Dataset<Row> accountTraits,
       Dataset<Row> accounts,
-      List<TraitColumn> traitColumns) {
+      List<TraitColumn> traitColumns,
+      String level) {
     Dataset<Row> members = accounts.where(col("account_id").isNotNull());
     // An account's window counts are its members' summed; its active dates, its members' dates.
     List<Column> sums = new ArrayList<>();
@@ -90,6 +94,7 @@ public final class AccountFeatures {
     List<Column> columns = new ArrayList<>();
     columns.add(lit(Date.valueOf(asOf)).as("as_of_date"));
     columns.add(col("account_id"));
+    columns.add(lit(level).as("level"));
     columns.add(zeroIfNull("member_users", false));
     columns.add(zeroIfNull("total_users", false));
     columns.add(zeroIfNull("users_ever_seen", false));

@@ -1,8 +1,10 @@
 package dev.segments.jobs.features;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.trim;
 
 import dev.segments.common.UserError;
 import dev.segments.common.config.FeatureSettings;
@@ -13,7 +15,9 @@ import dev.segments.jobs.pipeline.StageSummary;
 import dev.segments.jobs.pipeline.WithStageContext;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
@@ -46,13 +50,28 @@ public final class FeaturesJob extends WithStageContext {
 
   /** Counts of what was written, for the console. */
   public record FeaturesSummary(
-      LocalDate asOf, List<LocalDate> recomputedDays, long users, long accounts)
+      LocalDate asOf,
+      List<LocalDate> recomputedDays,
+      long users,
+      long accounts,
+      long parents,
+      List<String> hierarchyProblems)
       implements StageSummary {
     @Override
     public String render() {
-      return String.format(
-          "features %s: %,d users, %,d accounts; daily rollup recomputed for %s%n",
-          asOf, users, accounts, recomputedDays);
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  "features %s: %,d users, %,d accounts%s; daily rollup recomputed for %s%n",
+                  asOf,
+                  users,
+                  accounts,
+                  parents > 0 ? String.format(" (+%,d parent rows)", parents) : "",
+                  recomputedDays));
+      for (String p : hierarchyProblems) {
+        sb.append(String.format("features %s: %s%n", asOf, p));
+      }
+      return sb.toString();
     }
   }
 
@@ -118,7 +137,18 @@ public final class FeaturesJob extends WithStageContext {
         // gives D's accounts as its night saw them.
         DailyRollup.accountsOn(memberships.where(col("ingest_date").leq(lit(day))), date)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    long[] written = new long[2];
+    Dataset<Row> accountTraits =
+        traitsAsOf(
+            TableNames.ACCOUNT_TRAITS_HISTORY,
+            TableNames.ACCOUNT_TRAITS,
+            "account_id",
+            date,
+            settings.accountTraits());
+    AccountHierarchy.Tree tree = hierarchy(accountTraits);
+    List<String> problems = tree.cycleReports(features.parentTrait());
+    problems.forEach(p -> LOG.warn("features {}: {}", date, p));
+    Dataset<Row> hierarchyRows = AccountHierarchy.rows(spark, tree, date);
+    long[] written = new long[3];
     try {
       eventCounts.count();
       activeDates.count();
@@ -145,14 +175,38 @@ public final class FeaturesJob extends WithStageContext {
               eventCounts,
               activeDates,
               totalsOfDay,
-              traitsAsOf(
-                  TableNames.ACCOUNT_TRAITS_HISTORY,
-                  TableNames.ACCOUNT_TRAITS,
-                  "account_id",
-                  date,
-                  settings.accountTraits()),
+              accountTraits,
               accounts,
-              settings.accountTraits());
+              settings.accountTraits(),
+              AccountHierarchy.LEAF);
+      if (!tree.parents().isEmpty()) {
+        // Parent rows: every user counts under its account's rollup accounts (the account itself
+        // when it has children, and its ancestors), as if it belonged to each; the traits are the
+        // parent's own (none for a parent that no group call described).
+        Dataset<Row> rollups = AccountHierarchy.rollups(hierarchyRows);
+        Dataset<Row> parentMembers =
+            accounts
+                .join(rollups, "account_id")
+                .select(col("user_id"), col("rollup_account_id").as("account_id"));
+        Dataset<Row> parents =
+            spark
+                .createDataset(tree.parents(), org.apache.spark.sql.Encoders.STRING())
+                .toDF("account_id");
+        accountFeatures =
+            accountFeatures.unionByName(
+                AccountFeatures.compute(
+                    date,
+                    features.windows(),
+                    features.totalUsersWindowDays(),
+                    eventCounts,
+                    activeDates,
+                    totalsOfDay,
+                    parents.join(accountTraits, "account_id", "left"),
+                    parentMembers,
+                    settings.accountTraits(),
+                    AccountHierarchy.PARENT));
+      }
+      Dataset<Row> accountRows = accountFeatures;
       warehouse.writeConcurrently(
           List.of(
               () ->
@@ -160,7 +214,10 @@ public final class FeaturesJob extends WithStageContext {
                       warehouse.replaceDate(TableCatalog.USER_FEATURES, userFeatures, date),
               () ->
                   written[1] =
-                      warehouse.replaceDate(TableCatalog.ACCOUNT_FEATURES, accountFeatures, date)));
+                      warehouse.replaceDate(TableCatalog.ACCOUNT_FEATURES, accountRows, date),
+              () ->
+                  written[2] =
+                      warehouse.replaceDate(TableCatalog.ACCOUNT_HIERARCHY, hierarchyRows, date)));
     } finally {
       // Dependents first: uncaching a plan that other cached plans use makes Spark re-plan them.
       eventCounts.unpersist();
@@ -168,9 +225,31 @@ public final class FeaturesJob extends WithStageContext {
       activity.unpersist();
       accounts.unpersist();
     }
+    long parentRows = tree.parents().size();
     FeaturesSummary summary =
-        new FeaturesSummary(date, List.copyOf(touched), written[0], written[1]);
+        new FeaturesSummary(
+            date, List.copyOf(touched), written[0], written[1] - parentRows, parentRows, problems);
     return summary;
+  }
+
+  /**
+   * The account tree of D from the account traits as they stood on D (empty when {@code
+   * features.parent-trait} is "").
+   */
+  private AccountHierarchy.Tree hierarchy(Dataset<Row> accountTraits) {
+    Map<String, String> declared = new HashMap<>();
+    String trait = settings.features().parentTrait();
+    if (settings.features().hierarchy()) {
+      for (Row r :
+          accountTraits
+              .select(col("account_id"), trim(element_at(col("traits"), lit(trait))).as("parent"))
+              .where(col("account_id").isNotNull())
+              .where(col("parent").isNotNull().and(col("parent").notEqual(lit(""))))
+              .collectAsList()) {
+        declared.put(r.getString(0), r.getString(1));
+      }
+    }
+    return AccountHierarchy.resolve(declared);
   }
 
   /** user_event_totals rows of D: previous snapshot + events ingested after it, else all events. */

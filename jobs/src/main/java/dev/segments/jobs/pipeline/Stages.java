@@ -65,7 +65,8 @@ public final class Stages {
   public static final Stage FEATURES =
       new Defined(
           "features",
-          "Updates the daily rollup and writes the user_features and account_features snapshots of one day.",
+          "Updates the daily rollup and writes the user_features, account_features and account_hierarchy snapshots of one"
+              + " day.",
           "The as-of date (ingest must have run for it).",
           List.of(
               INGEST_RUNS,
@@ -86,7 +87,12 @@ public final class Stages {
               + "for every workspace.",
           "The as-of date (features must have run for it).",
           List.of(
-              USER_FEATURES, ACCOUNT_FEATURES, USER_DAILY_ACTIVITY, USER_SCORES, ACCOUNT_SCORES),
+              USER_FEATURES,
+              ACCOUNT_FEATURES,
+              TableNames.ACCOUNT_HIERARCHY,
+              USER_DAILY_ACTIVITY,
+              USER_SCORES,
+              ACCOUNT_SCORES),
           List.of(Source.tableOnDate(USER_FEATURES)),
           false,
           (ctx, date) -> new ScoreJob(ctx).run(date));
@@ -102,6 +108,7 @@ public final class Stages {
           List.of(
               USER_FEATURES,
               ACCOUNT_FEATURES,
+              TableNames.ACCOUNT_HIERARCHY,
               USER_SCORES,
               ACCOUNT_SCORES,
               SEGMENT_THRESHOLDS,

@@ -274,8 +274,12 @@ public final class Report {
     if (!warehouse.exists(TableNames.ACCOUNT_SCORES)) {
       return out;
     }
+    Dataset<Row> accountScores = onDate(TableNames.ACCOUNT_SCORES);
     for (Row r :
-        onDate(TableNames.ACCOUNT_SCORES)
+        accountScores
+            .where(
+                dev.segments.jobs.features.AccountHierarchy.levelOf(accountScores)
+                    .equalTo(dev.segments.jobs.features.AccountHierarchy.LEAF))
             .groupBy(
                 when(col("activation_progress").isNull(), lit("no steps"))
                     .when(col("activation_progress").geq(100), lit("100"))

@@ -21,6 +21,7 @@ import dev.segments.common.config.Workspace;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableCatalog;
 import dev.segments.common.tables.TableNames;
+import dev.segments.jobs.features.AccountHierarchy;
 import dev.segments.jobs.pipeline.StageContext;
 import dev.segments.jobs.pipeline.StageSummary;
 import dev.segments.jobs.pipeline.WithStageContext;
@@ -57,7 +58,9 @@ public final class ScoreJob extends WithStageContext {
       Double userBenchmark,
       long accounts,
       long activeAccounts,
-      Double accountBenchmark) {}
+      Double accountBenchmark,
+      long parentAccounts,
+      Double parentBenchmark) {}
 
   /** Counts of what was written. */
   public record ScoreSummary(LocalDate asOf, List<WorkspaceSummary> workspaces)
@@ -77,6 +80,12 @@ public final class ScoreJob extends WithStageContext {
                 w.accounts(),
                 w.activeAccounts(),
                 w.accountBenchmark()));
+        if (w.parentAccounts() > 0) {
+          sb.append(
+              String.format(
+                  "score %s [%s]: %,d parent accounts (benchmark %s)%n",
+                  asOf, w.workspace(), w.parentAccounts(), w.parentBenchmark()));
+        }
       }
       return sb.toString();
     }
@@ -114,6 +123,12 @@ public final class ScoreJob extends WithStageContext {
                 date,
                 settings.accountTraits())
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Column level = AccountHierarchy.levelOf(accountFeatures);
+    Dataset<Row> leafFeatures = accountFeatures.where(level.equalTo(AccountHierarchy.LEAF));
+    Dataset<Row> parentFeatures = accountFeatures.where(level.equalTo(AccountHierarchy.PARENT));
+    // (account_id, rollup_account_id): whose parent rows each account's users count in.
+    Dataset<Row> rollups =
+        parentFeatures.isEmpty() ? null : AccountHierarchy.rollupsOn(warehouse, spark, date);
     SegmentCompiler conditions = SegmentsEvaluator.compiler(date, java.util.Map.of(), settings);
     int longestPeriod =
         settings.scoring().workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
@@ -150,10 +165,15 @@ public final class ScoreJob extends WithStageContext {
                 population,
                 conditions,
                 userFeatures,
-                accountFeatures,
+                leafFeatures,
+                rollups == null ? null : parentFeatures,
+                rollups,
                 activity,
-                previousScores(TableNames.USER_SCORES, "user_id", ws, date),
-                previousScores(TableNames.ACCOUNT_SCORES, "account_id", ws, date),
+                previousScores(TableNames.USER_SCORES, "user_id", ws, date, null),
+                previousScores(
+                    TableNames.ACCOUNT_SCORES, "account_id", ws, date, AccountHierarchy.LEAF),
+                previousScores(
+                    TableNames.ACCOUNT_SCORES, "account_id", ws, date, AccountHierarchy.PARENT),
                 settings.scoring().percentileAccuracy());
         WorkspaceScorer.Result r = scorer.score();
         toRelease.addAll(r.persisted());
@@ -180,17 +200,27 @@ public final class ScoreJob extends WithStageContext {
     }
   }
 
-  /** {@code (id, previous_score)}: the workspace's scores of D minus its period, if any. */
-  private Dataset<Row> previousScores(String table, String id, Workspace ws, LocalDate date) {
+  /**
+   * {@code (id, previous_score)}: the workspace's scores of D minus its period, if any; of the
+   * level given (accounts), rows written before levels counting as leaf rows.
+   */
+  private Dataset<Row> previousScores(
+      String table, String id, Workspace ws, LocalDate date, String level) {
     Date earlier = Date.valueOf(date.minusDays(ws.periodDays()));
     if (!warehouse.exists(table)) {
       return null;
     }
-    return warehouse
-        .read(table)
-        .where(
-            col("as_of_date").equalTo(lit(earlier)).and(col("workspace").equalTo(lit(ws.name()))))
-        .select(col(id), col("engagement_score").as("previous_score"));
+    Dataset<Row> rows =
+        warehouse
+            .read(table)
+            .where(
+                col("as_of_date")
+                    .equalTo(lit(earlier))
+                    .and(col("workspace").equalTo(lit(ws.name()))));
+    if (level != null) {
+      rows = rows.where(AccountHierarchy.levelOf(rows).equalTo(level));
+    }
+    return rows.select(col(id), col("engagement_score").as("previous_score"));
   }
 
   /** Scores one workspace. */
@@ -206,9 +236,12 @@ public final class ScoreJob extends WithStageContext {
     private final LocalDate date;
     private final Dataset<Row> userFeatures;
     private final Dataset<Row> accountFeatures;
+    private final Dataset<Row> parentFeatures;
+    private final Dataset<Row> rollups;
     private final Dataset<Row> activity;
     private final Dataset<Row> previousUsers;
     private final Dataset<Row> previousAccounts;
+    private final Dataset<Row> previousParents;
     private final int accuracy;
     private final ScoreColumns sc;
 
@@ -222,9 +255,12 @@ public final class ScoreJob extends WithStageContext {
         SegmentCompiler conditions,
         Dataset<Row> userFeatures,
         Dataset<Row> accountFeatures,
+        Dataset<Row> parentFeatures,
+        Dataset<Row> rollups,
         Dataset<Row> activity,
         Dataset<Row> previousUsers,
         Dataset<Row> previousAccounts,
+        Dataset<Row> previousParents,
         int accuracy) {
       this.ws = ws;
       this.population = population;
@@ -232,9 +268,12 @@ public final class ScoreJob extends WithStageContext {
       this.date = date;
       this.userFeatures = userFeatures;
       this.accountFeatures = accountFeatures;
+      this.parentFeatures = parentFeatures;
+      this.rollups = rollups;
       this.activity = activity;
       this.previousUsers = previousUsers;
       this.previousAccounts = previousAccounts;
+      this.previousParents = previousParents;
       this.accuracy = accuracy;
       this.sc = new ScoreColumns(ws);
     }
@@ -272,7 +311,84 @@ public final class ScoreJob extends WithStageContext {
               .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(users);
 
-      // Accounts: their users' parts summed up, their own activation steps on account_features.
+      // Accounts: their users' parts summed up, their own activation steps on account_features;
+      // parent rows the same over the users of the account and of every account under it.
+      Dataset<Row> userAccounts = population.select(col("user_id"), col("account_id"));
+      Accounts leaf =
+          accounts(
+              AccountHierarchy.LEAF,
+              users,
+              userAccounts,
+              periodActivity,
+              accountFeatures,
+              previousAccounts,
+              persisted);
+      Accounts parents = null;
+      if (parentFeatures != null) {
+        Dataset<Row> underParents =
+            users
+                .join(rollups, "account_id")
+                .drop("account_id")
+                .withColumnRenamed("rollup_account_id", "account_id");
+        Dataset<Row> parentAccounts =
+            userAccounts
+                .join(rollups, "account_id")
+                .select(col("user_id"), col("rollup_account_id").as("account_id"));
+        parents =
+            accounts(
+                AccountHierarchy.PARENT,
+                underParents,
+                parentAccounts,
+                periodActivity,
+                parentFeatures,
+                previousParents,
+                persisted);
+      }
+
+      Dataset<Row> userOut = users.select(columnsOf("user_id", true, null).toArray(Column[]::new));
+      Dataset<Row> accountOut = leaf.rows();
+      List<Row> thresholds = new ArrayList<>();
+      Thresholds.Stats userStats = Thresholds.stats(userOut, Thresholds.USER_METRICS, accuracy);
+      // Thresholds and suggested bands: of the leaf rows, as without a hierarchy.
+      Thresholds.Stats accountStats =
+          Thresholds.stats(accountOut, Thresholds.ACCOUNT_METRICS, accuracy);
+      thresholds.addAll(Thresholds.rows(date, ws, "user", userStats, userBenchmark));
+      thresholds.addAll(Thresholds.rows(date, ws, "account", accountStats, leaf.benchmark()));
+      WorkspaceSummary summary =
+          new WorkspaceSummary(
+              ws.name(),
+              userStats.entities(),
+              userStats.active(),
+              userBenchmark,
+              accountStats.entities(),
+              accountStats.active(),
+              leaf.benchmark(),
+              parents == null ? 0 : parentFeatures.count(),
+              parents == null ? null : parents.benchmark());
+      if (parents != null) {
+        accountOut = accountOut.unionByName(parents.rows());
+      }
+      return new Result(userOut, accountOut, thresholds, summary, persisted);
+    }
+
+    /** One level's account rows, and the benchmark they were normalized against. */
+    private record Accounts(Dataset<Row> rows, Double benchmark) {}
+
+    /**
+     * Account rows of one level.
+     *
+     * @param users scored users, {@code account_id} the account they count under at this level
+     * @param userAccounts {@code (user_id, account_id)} of the population at this level
+     * @param features the level's account_features rows of the day
+     */
+    private Accounts accounts(
+        String level,
+        Dataset<Row> users,
+        Dataset<Row> userAccounts,
+        Dataset<Row> periodActivity,
+        Dataset<Row> features,
+        Dataset<Row> previous,
+        List<Dataset<Row>> persisted) {
       Dataset<Row> byAccount =
           users
               .where(col("account_id").isNotNull())
@@ -288,7 +404,7 @@ public final class ScoreJob extends WithStageContext {
                   array_distinct(flatten(collect_list(col("features_used")))).as("features_used"));
       Dataset<Row> accountFrequency =
           periodActivity
-              .join(population.select(col("user_id"), col("account_id")), "user_id")
+              .join(userAccounts, "user_id")
               .where(col("account_id").isNotNull())
               .groupBy("account_id")
               .agg(count_distinct(col("activity_date")).as("frequency"));
@@ -298,7 +414,7 @@ public final class ScoreJob extends WithStageContext {
       accountParts.addAll(ScoreColumns.activation(ws.accountSteps(), accountSteps));
       long scoredEventTypes = scoredEventTypes();
       Dataset<Row> accountBase =
-          accountFeatures
+          features
               .select(accountParts.toArray(Column[]::new))
               .join(byAccount, "account_id", ws.population().isPresent() ? "inner" : "left")
               .join(accountFrequency, "account_id", "left")
@@ -338,29 +454,12 @@ public final class ScoreJob extends WithStageContext {
       persisted.add(accountBase);
       Double accountBenchmark = benchmark(accountBase);
       Dataset<Row> accounts =
-          withScore(accountBase, accountBenchmark, previousAccounts, "account_id")
+          withScore(accountBase, accountBenchmark, previous, "account_id")
               .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(accounts);
-
-      Dataset<Row> userOut = users.select(columnsOf("user_id", true).toArray(Column[]::new));
-      Dataset<Row> accountOut =
-          accounts.select(columnsOf("account_id", false).toArray(Column[]::new));
-      List<Row> thresholds = new ArrayList<>();
-      Thresholds.Stats userStats = Thresholds.stats(userOut, Thresholds.USER_METRICS, accuracy);
-      Thresholds.Stats accountStats =
-          Thresholds.stats(accountOut, Thresholds.ACCOUNT_METRICS, accuracy);
-      thresholds.addAll(Thresholds.rows(date, ws, "user", userStats, userBenchmark));
-      thresholds.addAll(Thresholds.rows(date, ws, "account", accountStats, accountBenchmark));
-      WorkspaceSummary summary =
-          new WorkspaceSummary(
-              ws.name(),
-              userStats.entities(),
-              userStats.active(),
-              userBenchmark,
-              accountStats.entities(),
-              accountStats.active(),
-              accountBenchmark);
-      return new Result(userOut, accountOut, thresholds, summary, persisted);
+      return new Accounts(
+          accounts.select(columnsOf("account_id", false, level).toArray(Column[]::new)),
+          accountBenchmark);
     }
 
     /** Rollup rows of scored events in the period: (activity_date, user_id, event). */
@@ -408,11 +507,14 @@ public final class ScoreJob extends WithStageContext {
       return scored.withColumn("score_change", change).withColumn("trend", sc.trend(change));
     }
 
-    private List<Column> columnsOf(String id, boolean user) {
+    private List<Column> columnsOf(String id, boolean user, String level) {
       List<Column> c = new ArrayList<>();
       c.add(lit(Date.valueOf(date)).as("as_of_date"));
       c.add(lit(ws.name()).as("workspace"));
       c.add(col(id));
+      if (!user) {
+        c.add(lit(level).as("level"));
+      }
       if (user) {
         c.add(col("account_id"));
       }

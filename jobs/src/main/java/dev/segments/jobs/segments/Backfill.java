@@ -94,7 +94,7 @@ public final class Backfill extends WithStageContext {
           SegmentsJob.changes(members, previous, day).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> sizes =
           SegmentsJob.sizes(defined, members, changes, day).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> metrics = job.metrics(members, sizes, day);
+      Dataset<Row> metrics = job.metrics(members, sizes, day, List.of(def));
       List<LocalDate> one = List.of(date);
       List<Runnable> writes = new ArrayList<>();
       writes.add(

@@ -179,9 +179,18 @@ public final class Explainer extends WithStageContext {
       SegmentsEvaluator.Frames frames = evaluator.frames(date, needed);
       Entity entity = def.entity();
       Dataset<Row> base =
-          (entity == Entity.USER ? frames.users() : frames.accounts())
+          (entity == Entity.USER ? frames.users() : frames.accountsAt(def.level()))
               .where(col(entity.idColumn()).equalTo(lit(entityId)));
-      Collector collector = new Collector(frames, def.workspace(), entity, entityId, firstUsers);
+      // The account row the segment reads (level any: the parent row of an account with one).
+      String rowLevel =
+          entity == Entity.USER
+              ? null
+              : base.select("level").collectAsList().stream()
+                  .map(r -> r.getString(0))
+                  .findFirst()
+                  .orElse(null);
+      Collector collector =
+          new Collector(frames, def.workspace(), entity, entityId, rowLevel, firstUsers);
       Plan plan = collector.plan(def.where());
       List<Column> columns = new ArrayList<>(collector.columns);
       columns.add(array_contains(col("__m"), def.id()).as("__member"));
@@ -194,6 +203,9 @@ public final class Explainer extends WithStageContext {
                 + entityId
                 + "' in "
                 + (entity == Entity.USER ? TableNames.USER_FEATURES : TableNames.ACCOUNT_FEATURES)
+                + (entity == Entity.ACCOUNT && def.level() != SegmentDefinition.Level.LEAF
+                    ? " at level " + def.level().key + " (segment " + segmentId + "'s level)"
+                    : "")
                 + " on "
                 + date
                 + " (ids are case-sensitive; the "
@@ -292,6 +304,7 @@ public final class Explainer extends WithStageContext {
     final String workspace;
     final Entity entity;
     final String entityId;
+    final String rowLevel;
     final int firstUsers;
 
     Collector(
@@ -299,12 +312,14 @@ public final class Explainer extends WithStageContext {
         String workspace,
         Entity entity,
         String entityId,
+        String rowLevel,
         int firstUsers) {
       this.frames = frames;
       this.compiler = frames.compiler();
       this.workspace = workspace;
       this.entity = entity;
       this.entityId = entityId;
+      this.rowLevel = rowLevel;
       this.firstUsers = firstUsers;
     }
 
@@ -355,11 +370,18 @@ public final class Explainer extends WithStageContext {
       return new Plan(c, result, values, matched, children);
     }
 
-    /** The first matching users of the account (by id), read from the evaluated user frame. */
+    /**
+     * The first matching users of the account row (by id; a parent row's are those of the account
+     * and every account under it), read from the evaluated user frame.
+     */
     private List<String> matchingUsers(Cond.UserAggregate u) {
+      Dataset<Row> under =
+          frames
+              .userAccounts()
+              .where(col("__a").equalTo(lit(entityId)).and(col("__l").equalTo(lit(rowLevel))));
       return frames
           .users()
-          .where(col("account_id").equalTo(lit(entityId)))
+          .join(under, col("user_id").equalTo(under.col("__u")), "left_semi")
           .where(compiler.compile(u.users(), Entity.USER, compiler.aggregateWorkspaces.get(u)))
           .select("user_id")
           .orderBy("user_id")

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.segments.jobs.features.AccountHierarchy;
 import java.sql.Date;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -40,6 +41,7 @@ final class SegmentMetrics {
   static Dataset<Row> of(
       SparkSession spark,
       Dataset<Row> members,
+      java.util.Map<String, String> levels,
       Dataset<Row> sizes,
       Dataset<Row> userScores,
       Dataset<Row> accountScores,
@@ -48,10 +50,29 @@ final class SegmentMetrics {
     Dataset<Row> scores =
         measures(userScores, "user", "user_id", false)
             .unionByName(measures(accountScores, "account", "account_id", true));
+    // Each member's score row: a user's; an account's of its segment's level (any: the parent
+    // row of an account that has one).
+    Dataset<Row> wanted =
+        spark.createDataFrame(
+            levels.entrySet().stream()
+                .map(e -> RowFactory.create(e.getKey(), e.getValue()))
+                .toList(),
+            new StructType()
+                .add("segment_id", DataTypes.StringType, false)
+                .add("__want", DataTypes.StringType, false));
+    Column rowMatches =
+        col("entity")
+            .equalTo(lit("user"))
+            .or(
+                col("__want")
+                    .equalTo(col("level"))
+                    .or(col("__want").equalTo(lit("any")).and(col("__top"))));
     Column scored = count(lit(1));
     Dataset<Row> measured =
         members
+            .join(wanted, new String[] {"segment_id"}, "left")
             .join(scores, new String[] {"entity", "entity_id"})
+            .where(rowMatches)
             .groupBy("segment_id", "workspace")
             .agg(
                 scored.as("scored"),
@@ -102,9 +123,21 @@ final class SegmentMetrics {
   /** The columns measured, the same for users and accounts (account user counts null for users). */
   private static Dataset<Row> measures(
       Dataset<Row> scores, String entity, String id, boolean accounts) {
+    Column level = accounts ? AccountHierarchy.levelOf(scores) : lit("leaf");
+    Column top =
+        level
+            .equalTo(lit(AccountHierarchy.PARENT))
+            .or(
+                count(lit(1))
+                    .over(
+                        org.apache.spark.sql.expressions.Window.partitionBy(
+                            col("workspace"), col(id)))
+                    .equalTo(1));
     return scores.select(
         lit(entity).as("entity"),
         col(id).as("entity_id"),
+        level.as("level"),
+        top.as("__top"),
         col("workspace"),
         col("engagement_score"),
         col("active"),

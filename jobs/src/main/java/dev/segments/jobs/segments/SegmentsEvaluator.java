@@ -25,6 +25,7 @@ import dev.segments.common.segments.ReferenceGraph;
 import dev.segments.common.segments.SegmentDefinition;
 import dev.segments.common.segments.SegmentDefinition.Entity;
 import dev.segments.common.tables.TableNames;
+import dev.segments.jobs.features.AccountHierarchy;
 import dev.segments.jobs.pipeline.StageContext;
 import dev.segments.jobs.pipeline.WithStageContext;
 import java.sql.Date;
@@ -85,7 +86,52 @@ public final class SegmentsEvaluator extends WithStageContext {
    * to; and the compiler that compiled them (its event and aggregate column names). The user frame
    * is cached until {@link #release}.
    */
-  public record Frames(Dataset<Row> users, Dataset<Row> accounts, SegmentCompiler compiler) {}
+  public record Frames(
+      Dataset<Row> users,
+      Dataset<Row> accounts,
+      SegmentCompiler compiler,
+      Dataset<Row> userAccounts) {
+    /** The account frame's rows an account segment of this level is evaluated on. */
+    public Dataset<Row> accountsAt(SegmentDefinition.Level level) {
+      return accounts.where(levelGuard(level));
+    }
+  }
+
+  /**
+   * Which rows of the account frame (a {@code level} and {@code __top} column) a segment of the
+   * level reads: {@code any} reads each account's top row, its parent row when it has one.
+   */
+  static Column levelGuard(SegmentDefinition.Level level) {
+    return switch (level) {
+      case LEAF -> col("level").equalTo(lit(AccountHierarchy.LEAF));
+      case PARENT -> col("level").equalTo(lit(AccountHierarchy.PARENT));
+      case ANY -> col("__top");
+    };
+  }
+
+  /**
+   * {@code (__u, __a, __l)}: every user under every account row it counts in, the user's own
+   * account at level {@code leaf} and each rollup account of it at level {@code parent}.
+   */
+  private Dataset<Row> userAccounts(LocalDate date, Dataset<Row> userFeatures) {
+    Dataset<Row> own =
+        userFeatures
+            .where(col("account_id").isNotNull())
+            .select(
+                col("user_id").as("__u"),
+                col("account_id").as("__a"),
+                lit(AccountHierarchy.LEAF).as("__l"));
+    Dataset<Row> rollups = AccountHierarchy.rollupsOn(warehouse, spark, date);
+    Dataset<Row> under =
+        userFeatures
+            .select("user_id", "account_id")
+            .join(rollups, "account_id")
+            .select(
+                col("user_id").as("__u"),
+                col("rollup_account_id").as("__a"),
+                lit(AccountHierarchy.PARENT).as("__l"));
+    return own.unionByName(under);
+  }
 
   /** As {@link #members}, before the memberships are turned into rows. */
   public Frames frames(LocalDate date, List<SegmentDefinition> segments) {
@@ -104,23 +150,22 @@ public final class SegmentsEvaluator extends WithStageContext {
             warehouse.read(TableNames.USER_FEATURES).where(col("as_of_date").equalTo(lit(day))),
             date,
             settings.userTraits());
-    Dataset<Row> accountFeatures =
-        withDaysSinceCreated(
-            warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))),
-            date,
-            settings.accountTraits());
+    Dataset<Row> accountFeatures = accountRows(date);
+    Dataset<Row> userAccounts = userAccounts(date, userFeatures);
     Dataset<Row> accountBase =
         withScores(accountFeatures, TableNames.ACCOUNT_SCORES, "account_id", day);
     accountBase =
         withEvents(
-            accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userFeatures);
+            accountBase, "account_id", compiler.events.get(Entity.ACCOUNT), date, userAccounts);
 
     Dataset<Row> userBase = withScores(userFeatures, TableNames.USER_SCORES, "user_id", day);
     if (segments.stream().anyMatch(d -> Cond.readsAccountFields(d.where()))) {
+      // A user's account fields are its own account's (the leaf row).
+      Dataset<Row> own = accountBase.where(levelGuard(SegmentDefinition.Level.LEAF));
       Dataset<Row> prefixed =
-          accountBase.select(
+          own.select(
               java.util.Arrays.stream(accountBase.columns())
-                  .map(c -> col(c).as("account__" + c))
+                  .map(c -> own.col(c).as("account__" + c))
                   .toArray(Column[]::new));
       userBase =
           userBase.join(
@@ -129,7 +174,7 @@ public final class SegmentsEvaluator extends WithStageContext {
               "left");
     }
     userBase =
-        withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
+        withEvents(userBase, "user_id", compiler.events.get(Entity.USER), date, userAccounts);
     userBase =
         evaluate(userBase, users, Entity.USER, compiler).persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(userBase);
@@ -146,19 +191,25 @@ public final class SegmentsEvaluator extends WithStageContext {
                               lit(1L))
                           .otherwise(lit(0L)))
                       .as(name)));
+      // Each account row's users: its own (leaf), or its own and those under it (parent).
       Dataset<Row> byAccount =
           userBase
-              .where(col("account_id").isNotNull())
-              .groupBy(col("account_id").as("ua_account_id"))
+              .join(userAccounts, userBase.col("user_id").equalTo(userAccounts.col("__u")))
+              .groupBy(col("__a").as("ua_account_id"), col("__l").as("ua_level"))
               .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
       accountBase =
-          accountBase.join(
-              byAccount,
-              accountBase.col("account_id").equalTo(byAccount.col("ua_account_id")),
-              "left");
+          accountBase
+              .join(
+                  byAccount,
+                  accountBase
+                      .col("account_id")
+                      .equalTo(byAccount.col("ua_account_id"))
+                      .and(accountBase.col("level").equalTo(byAccount.col("ua_level"))),
+                  "left")
+              .drop("ua_level");
     }
     Dataset<Row> accountMembers = evaluate(accountBase, accounts, Entity.ACCOUNT, compiler);
-    return new Frames(userBase, accountMembers, compiler);
+    return new Frames(userBase, accountMembers, compiler, userAccounts);
   }
 
   /**
@@ -237,12 +288,7 @@ public final class SegmentsEvaluator extends WithStageContext {
     Dataset<Row> base = withDaysSinceCreated(userFeatures, date, settings.userTraits());
     if (Cond.readsAccountFields(where)) {
       Dataset<Row> accounts =
-          withDaysSinceCreated(
-              warehouse
-                  .read(TableNames.ACCOUNT_FEATURES)
-                  .where(col("as_of_date").equalTo(lit(Date.valueOf(date)))),
-              date,
-              settings.accountTraits());
+          accountRows(date).where(levelGuard(SegmentDefinition.Level.LEAF)).drop("__top");
       Dataset<Row> prefixed =
           accounts.select(
               java.util.Arrays.stream(accounts.columns())
@@ -254,7 +300,7 @@ public final class SegmentsEvaluator extends WithStageContext {
               base.col("account_id").equalTo(prefixed.col("account__account_id")),
               "left");
     }
-    base = withEvents(base, "user_id", compiler.events.get(Entity.USER), date, userFeatures);
+    base = withEvents(base, "user_id", compiler.events.get(Entity.USER), date, null);
     return base.where(compiler.compile(where, Entity.USER, "")).select("user_id");
   }
 
@@ -270,25 +316,56 @@ public final class SegmentsEvaluator extends WithStageContext {
         "days_since_created", datediff(lit(Date.valueOf(date)), to_date(created)));
   }
 
+  /**
+   * account_features of D with {@code level} ({@code leaf} for rows written before levels) and
+   * {@code __top}: the row a segment of level {@code any} reads (the parent row of an account that
+   * has one, else its leaf row).
+   */
+  private Dataset<Row> accountRows(LocalDate date) {
+    Dataset<Row> rows =
+        warehouse
+            .read(TableNames.ACCOUNT_FEATURES)
+            .where(col("as_of_date").equalTo(lit(Date.valueOf(date))));
+    rows = rows.withColumn("level", AccountHierarchy.levelOf(rows));
+    return withDaysSinceCreated(rows, date, settings.accountTraits())
+        .withColumn(
+            "__top",
+            col("level")
+                .equalTo(lit(AccountHierarchy.PARENT))
+                .or(
+                    count(lit(1))
+                        .over(org.apache.spark.sql.expressions.Window.partitionBy("account_id"))
+                        .equalTo(1)));
+  }
+
   /** Joins every workspace's score columns as {@code <workspace>__<column>}. */
   private Dataset<Row> withScores(Dataset<Row> base, String table, String id, Date day) {
     Dataset<Row> scores = warehouse.read(table).where(col("as_of_date").equalTo(lit(day)));
+    boolean accounts = id.equals("account_id");
+    if (accounts) {
+      scores = scores.withColumn("level", AccountHierarchy.levelOf(scores));
+    }
     Set<String> skip =
         new java.util.HashSet<>(
-            List.of("as_of_date", "workspace", id, "account_id", "total_users"));
+            List.of("as_of_date", "workspace", id, "account_id", "total_users", "level"));
     for (String ws : settings.scoring().workspaces().stream().map(w -> w.name()).toList()) {
       Dataset<Row> one = scores.where(col("workspace").equalTo(ws));
       List<Column> cols = new ArrayList<>();
       cols.add(col(id).as("__score_id"));
+      if (accounts) {
+        cols.add(col("level").as("__score_level"));
+      }
       for (String c : scores.columns()) {
         if (!skip.contains(c)) {
           cols.add(col(c).as(SegmentCompiler.scoreColumn(ws, c)));
         }
       }
       Dataset<Row> renamed = one.select(cols.toArray(Column[]::new));
-      base =
-          base.join(renamed, base.col(id).equalTo(renamed.col("__score_id")), "left")
-              .drop("__score_id");
+      Column on = base.col(id).equalTo(renamed.col("__score_id"));
+      if (accounts) {
+        on = on.and(base.col("level").equalTo(renamed.col("__score_level")));
+      }
+      base = base.join(renamed, on, "left").drop("__score_id").drop("__score_level");
     }
     return base;
   }
@@ -303,13 +380,11 @@ public final class SegmentsEvaluator extends WithStageContext {
       String id,
       Map<Cond.Event, String> events,
       LocalDate date,
-      Dataset<Row> userFeatures) {
+      Dataset<Row> userAccount) {
     if (events.isEmpty()) {
       return base;
     }
     Date day = Date.valueOf(date);
-    Dataset<Row> userAccount =
-        userFeatures.select(col("user_id").as("__u"), col("account_id").as("__a"));
     List<Column> rollupAggs = new ArrayList<>();
     List<Column> totalsAggs = new ArrayList<>();
     List<Cond.Event> totalsConditions = new ArrayList<>();
@@ -421,20 +496,25 @@ public final class SegmentsEvaluator extends WithStageContext {
       Dataset<Row> rows,
       List<Column> aggs,
       Dataset<Row> userAccount) {
-    Dataset<Row> keyed;
     if (id.equals("user_id")) {
-      keyed = rows.withColumn("__k", col("user_id"));
-    } else {
-      keyed =
-          rows.join(userAccount, rows.col("user_id").equalTo(userAccount.col("__u")))
-              .withColumn("__k", col("__a"));
+      Dataset<Row> agg =
+          rows.withColumn("__k", col("user_id"))
+              .where(col("__k").isNotNull())
+              .groupBy("__k")
+              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+      return base.join(agg, base.col(id).equalTo(agg.col("__k")), "left").drop("__k");
     }
+    // Accounts: each user's rows count under every account row the user counts in.
     Dataset<Row> agg =
-        keyed
-            .where(col("__k").isNotNull())
-            .groupBy("__k")
+        rows.join(userAccount, rows.col("user_id").equalTo(userAccount.col("__u")))
+            .groupBy(col("__a").as("__k"), col("__l").as("__kl"))
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    return base.join(agg, base.col(id).equalTo(agg.col("__k")), "left").drop("__k");
+    return base.join(
+            agg,
+            base.col(id).equalTo(agg.col("__k")).and(base.col("level").equalTo(agg.col("__kl"))),
+            "left")
+        .drop("__k")
+        .drop("__kl");
   }
 
   /**
@@ -449,7 +529,12 @@ public final class SegmentsEvaluator extends WithStageContext {
     for (List<SegmentDefinition> level : ReferenceGraph.of(segments).levels(segments)) {
       Column[] ids =
           level.stream()
-              .map(s -> when(compiler.compile(s.where(), entity, s.workspace()), lit(s.id())))
+              .map(
+                  s -> {
+                    Column c = compiler.compile(s.where(), entity, s.workspace());
+                    return when(
+                        entity == Entity.ACCOUNT ? levelGuard(s.level()).and(c) : c, lit(s.id()));
+                  })
               .toArray(Column[]::new);
       out = out.withColumn("__m", concat(col("__m"), array_compact(array(ids))));
     }

@@ -125,7 +125,7 @@ public final class SegmentsJob extends WithStageContext {
                   date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_CHANGES, changes, date));
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_SIZES, sizes, date));
-      Dataset<Row> metrics = metrics(members, sizes, day);
+      Dataset<Row> metrics = metrics(members, sizes, day, defs);
       writes.add(() -> warehouse.replaceDate(TableCatalog.SEGMENT_METRICS, metrics, date));
       writes.add(() -> warehouse.overwrite(TableCatalog.SEGMENT_DEFINITIONS, definitions));
       warehouse.writeConcurrently(writes);
@@ -239,10 +239,14 @@ public final class SegmentsJob extends WithStageContext {
   }
 
   /** segment_metrics rows of the day for the members and sizes given. */
-  Dataset<Row> metrics(Dataset<Row> members, Dataset<Row> sizes, Date day) {
+  Dataset<Row> metrics(
+      Dataset<Row> members, Dataset<Row> sizes, Date day, List<SegmentDefinition> defs) {
+    java.util.Map<String, String> levels = new java.util.HashMap<>();
+    defs.forEach(d -> levels.put(d.id(), d.level().key));
     return SegmentMetrics.of(
         spark,
         members,
+        levels,
         sizes,
         scoresOf(TableNames.USER_SCORES, day),
         scoresOf(TableNames.ACCOUNT_SCORES, day),

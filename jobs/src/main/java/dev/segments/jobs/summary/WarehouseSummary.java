@@ -118,7 +118,8 @@ public final class WarehouseSummary {
         .orderBy(desc("total_events_30d"), col("user_id"))
         .show(5, false);
     Dataset<Row> accounts =
-        warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day)));
+        leafRows(
+            warehouse.read(TableNames.ACCOUNT_FEATURES).where(col("as_of_date").equalTo(lit(day))));
     out.println("== Accounts on " + date + " (most users first)");
     accounts
         .select(
@@ -143,6 +144,9 @@ public final class WarehouseSummary {
           warehouse
               .read(entity.equals("user") ? TableNames.USER_SCORES : TableNames.ACCOUNT_SCORES)
               .where(col("as_of_date").equalTo(lit(day)));
+      if (entity.equals("account")) {
+        scores = leafRows(scores);
+      }
       out.println(
           "== "
               + (entity.equals("user") ? "User" : "Account")
@@ -247,5 +251,12 @@ public final class WarehouseSummary {
         .filter(have::contains)
         .map(org.apache.spark.sql.functions::col)
         .toArray(Column[]::new);
+  }
+
+  /** The rows of each account on its own (account tables also hold parent rows). */
+  private static Dataset<Row> leafRows(Dataset<Row> rows) {
+    return rows.where(
+        dev.segments.jobs.features.AccountHierarchy.levelOf(rows)
+            .equalTo(dev.segments.jobs.features.AccountHierarchy.LEAF));
   }
 }
