@@ -131,18 +131,9 @@ final class ExportRecords {
   private static Dataset<Row> onePerAccount(Dataset<Row> rows) {
     Column level = dev.segments.jobs.features.AccountHierarchy.levelOf(rows);
     return rows.withColumn(
-            "__rows",
-            org.apache
-                .spark
-                .sql
-                .functions
-                .count(lit(1))
-                .over(org.apache.spark.sql.expressions.Window.partitionBy("account_id")))
-        .where(
-            level
-                .equalTo(dev.segments.jobs.features.AccountHierarchy.LEAF)
-                .or(col("__rows").equalTo(1)))
-        .drop("__rows");
+            "__sole", dev.segments.jobs.features.AccountHierarchy.soleRow(col("account_id")))
+        .where(level.equalTo(dev.segments.jobs.features.AccountHierarchy.LEAF).or(col("__sole")))
+        .drop("__sole");
   }
 
   /**

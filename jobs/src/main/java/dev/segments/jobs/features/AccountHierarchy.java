@@ -236,6 +236,20 @@ public final class AccountHierarchy {
         : lit(LEAF);
   }
 
+  /**
+   * Whether the row is its account's only row among rows partitioned by {@code partition} (an
+   * account without a parent row, or a parent known only as a parent).
+   */
+  public static Column soleRow(Column... partition) {
+    return org.apache
+        .spark
+        .sql
+        .functions
+        .count(lit(1))
+        .over(org.apache.spark.sql.expressions.Window.partitionBy(partition))
+        .equalTo(1);
+  }
+
   public static final String LEAF = "leaf";
   public static final String PARENT = "parent";
 }

@@ -127,12 +127,7 @@ final class SegmentMetrics {
     Column top =
         level
             .equalTo(lit(AccountHierarchy.PARENT))
-            .or(
-                count(lit(1))
-                    .over(
-                        org.apache.spark.sql.expressions.Window.partitionBy(
-                            col("workspace"), col(id)))
-                    .equalTo(1));
+            .or(AccountHierarchy.soleRow(col("workspace"), col(id)));
     return scores.select(
         lit(entity).as("entity"),
         col(id).as("entity_id"),

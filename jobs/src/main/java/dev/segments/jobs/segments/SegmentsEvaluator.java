@@ -332,10 +332,7 @@ public final class SegmentsEvaluator extends WithStageContext {
             "__top",
             col("level")
                 .equalTo(lit(AccountHierarchy.PARENT))
-                .or(
-                    count(lit(1))
-                        .over(org.apache.spark.sql.expressions.Window.partitionBy("account_id"))
-                        .equalTo(1)));
+                .or(AccountHierarchy.soleRow(col("account_id"))));
   }
 
   /** Joins every workspace's score columns as {@code <workspace>__<column>}. */
