@@ -24,6 +24,9 @@
 #   P5  ingest + features of the nightly run / DuckDB computing the user features of day 241 from
 #       scratch with SQL over the same Parquet (segments bench-duckdb)
 #   P6  events / second / core of the full recompute (all stages)
+#   H   nightly run on the 1x history / the same run with features.parent-trait = "" (no account
+#       hierarchy: no parent rows in features, score and segments); the generator gives ~4% of the
+#       accounts a parent among the first five (not a target: what the hierarchy costs)
 # All of these run in one JVM (`segments steps`), after every stage's code has run once (the
 # history loads and the priming of P3's warehouse), each run on its own fresh warehouse: so each
 # ratio compares the work of two runs, not two JVM warm-ups, which in a fresh JVM are most of a
@@ -170,8 +173,9 @@ EOF
 #     table exists and the day is new: the 100 custom segments of day 240, then ingest, features
 #     and score of day 241. With the loads, this is the warm-up: every stage's code, creating
 #     tables and appending to them, has run once before anything is timed.
-#  3. --runs rounds of: nightly run of day 241 on a fresh copy of the 1x history and on one of the
-#     2x history (bench-copy), full recompute into an empty warehouse (P1, P2, P4, P5, P6).
+#  3. --runs rounds of: nightly run of day 241 on a fresh copy of the 1x history, the same without
+#     the hierarchy, on one of the 2x history (bench-copy), full recompute into an empty warehouse
+#     (P1, P2, P4, P5, P6, H).
 #  4. --runs rounds of the segments stage of day 241 with 100 custom segments, then with 1, each on
 #     its own fresh copy of the primed warehouse (P3, P3w). On one copy, the second step would find
 #     the Delta snapshots of the first one cached in the JVM (a query-planning cost it paid).
@@ -200,11 +204,14 @@ steps=(validate "${spark_opts[@]}" --segments-dir "$out/seg100"
 split=(load1:segments load2:segments prime240:segments prime241:score)
 for r in $(seq 1 "$runs"); do
   steps+=(+ bench-copy --from "$out/wh-hist1" --to "$out/wh-n1-$r"
+    + bench-copy --from "$out/wh-hist1" --to "$out/wh-flat-$r"
     + bench-copy --from "$out/wh-hist2" --to "$out/wh-n2-$r"
     + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-n1-$r" "${nightly_opts[@]}"
+    + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/hist1" -Dwarehouse.path="$out/wh-flat-$r" "${nightly_opts[@]}"
+      '-Dfeatures.parent-trait=""'
     + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/hist2" -Dwarehouse.path="$out/wh-n2-$r" "${nightly_opts[@]}"
     + run "${spark_opts[@]}" --date "$d241" -Dinput.path="$out/full" -Dwarehouse.path="$out/wh-full-$r" "${full_opts[@]}")
-  split+=("nightly1-$r:segments" "nightly2-$r:segments" "full-$r:segments")
+  split+=("nightly1-$r:segments" "flat-$r:segments" "nightly2-$r:segments" "full-$r:segments")
 done
 for r in $(seq 1 "$runs"); do
   for n in 100 1; do
@@ -231,11 +238,12 @@ grep -E '^[a-z0-9_]+ +[0-9]+ +[0-9]+  (identical|DIFFERENT)|^compare: ' "$logs/b
 grep -q "^compare: .*all identical" "$logs/bench.log.out" || identical=no
 grep "^compare: " "$logs/bench.log.out" >&2 || { tail -30 "$logs/bench.log" >&2; exit 1; }
 
-nightly1=(); nightly2=(); full=(); full_build=(); nf=()
+nightly1=(); nightly2=(); full=(); full_build=(); nf=(); flat=()
 seg1=(); seg100=(); write100=(); stage100=(); stage1=(); tables100=0
 for r in $(seq 1 "$runs"); do
   nightly1+=("$(stages_ms "$logs/nightly1-$r.log")")
   nightly2+=("$(stages_ms "$logs/nightly2-$r.log")")
+  flat+=("$(stages_ms "$logs/flat-$r.log")")
   full+=("$(stages_ms "$logs/full-$r.log")")
   full_build+=("$(( $(stage_ms "$logs/full-$r.log" ingest) + $(stage_ms "$logs/full-$r.log" features) ))")
   nf+=("$(( $(stage_ms "$logs/nightly1-$r.log" ingest) + $(stage_ms "$logs/nightly1-$r.log" features) ))")
@@ -255,6 +263,10 @@ events_in=$(grep -o 'accepted [0-9,]*' "$logs/full-1.log" | head -1 | tr -d ',' 
 load1=$(stages_ms "$logs/load1.log"); load2=$(stages_ms "$logs/load2.log")
 # Keep the last round's warehouses (compared above), not the other copies.
 for r in $(seq 1 $(( runs - 1 ))); do rm -rf "$out/wh-n1-$r" "$out/wh-n2-$r" "$out/wh-full-$r"; done
+rm -rf "$out"/wh-flat-*
+# The parent rows of day 241's nightly run (its features line: "... accounts (+K parent rows)").
+parents241=$(grep "^features $d241:" "$logs/bench.log.out" | head -1 | grep -o '+[0-9,]* parent rows' | tr -d '+,' | awk '{print $1}')
+parents241=${parents241:-0}
 rm -rf "$out"/wh-seg-*
 
 # What spark-submit pays: the same nightly run and full recompute, each in a fresh JVM.
@@ -274,7 +286,16 @@ m_n1=$(median "${nightly1[@]}"); m_n2=$(median "${nightly2[@]}"); m_full=$(media
 m_s1=$(median "${seg1[@]}"); m_s100=$(median "${seg100[@]}"); m_w100=$(median "${write100[@]}")
 m_st1=$(median "${stage1[@]}"); m_st100=$(median "${stage100[@]}")
 m_fb=$(median "${full_build[@]}"); m_gb=$(median "${groupby[@]}"); m_duck=$(median "${duck[@]}")
-m_nf=$(median "${nf[@]}")
+m_nf=$(median "${nf[@]}"); m_flat=$(median "${flat[@]}")
+# Medians per stage of the nightly runs with and without the hierarchy: "features 12.3 / 11.9, ...".
+hier_stages=$(for s in features score segments; do
+  with=(); without=()
+  for r in $(seq 1 "$runs"); do
+    with+=("$(stage_ms "$logs/nightly1-$r.log" "$s")"); without+=("$(stage_ms "$logs/flat-$r.log" "$s")")
+  done
+  python3 -c "import sys; print(f'{sys.argv[1]} {float(sys.argv[2])/1000:.1f} / {float(sys.argv[3])/1000:.1f}', end='; ')" \
+    "$s" "$(median "${with[@]}")" "$(median "${without[@]}")"
+done)
 python3 - "$csv" <<EOF
 import sys
 n1, n2, full = $m_n1, $m_n2, $m_full
@@ -291,6 +312,7 @@ rows = [
   ("P4", fb / gb, "<= 1.3", fb / gb <= 1.3),
   ("P5", nf / duck, "< 1", nf / duck < 1),
   ("P6", events / (full / 1000) / $cores, ">= 1000000", events / (full / 1000) / $cores >= 1e6),
+  ("H", n1 / $m_flat, "none", None),
 ]
 def plain(v):  # 4 significant digits, never in exponent notation (the CSV holds plain numbers)
     return f"{v:.4g}" if abs(v) < 1000 else f"{v:.0f}"
@@ -301,7 +323,7 @@ with open(sys.argv[1], "w") as f:
 print("| figure | value | target | met? |")
 print("|---|---|---|---|")
 for m, v, t, ok in rows:
-    print(f"| {m} | {plain(v)} | {t} | {'yes' if ok else 'no'} |")
+    print(f"| {m} | {plain(v)} | {t} | {'-' if ok is None else 'yes' if ok else 'no'} |")
 print()
 print("nightly and full recompute tables of day 241 identical: $identical")
 print(f"inputs: {events} events in the full input (121 days), $users users, $accounts accounts, --events-per-user-day $per_user_day, $cores cores, medians of $runs runs in one JVM")
@@ -310,6 +332,8 @@ if cfull:
     print(f"fresh JVMs (median of $cold_runs): nightly 1x {cn1/1000:.1f} s, full recompute {cfull/1000:.1f} s: "
           f"P1 {plain(cn1 / cfull)}, P6 {plain(events / (cfull / 1000) / $cores)}")
 print(f"history loads: 1x {$load1/1000:.1f} s, 2x {$load2/1000:.1f} s")
+print(f"hierarchy ($parents241 parent rows on day 241): nightly 1x {n1/1000:.1f} s with it, {$m_flat/1000:.1f} s without; "
+      "per stage with / without (s): $hier_stages")
 import re, statistics
 lat = {"appended": [], "replaced": [], "created": []}
 for r in range(1, $runs + 1):

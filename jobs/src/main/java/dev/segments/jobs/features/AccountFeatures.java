@@ -26,6 +26,35 @@ public final class AccountFeatures {
   private AccountFeatures() {}
 
   /**
+   * What the leaf and the parent rows of one date read alike (see {@link #compute} for each): the
+   * rows differ only in which accounts they are for, which users count under each, and the level.
+   */
+  public record Inputs(
+      LocalDate asOf,
+      List<Integer> windows,
+      int totalUsersWindow,
+      Dataset<Row> userEventCounts,
+      Dataset<Row> userActiveDates,
+      Dataset<Row> totals,
+      List<TraitColumn> traitColumns) {
+
+    /** The rows of {@code level} for the accounts of {@code accountTraits}' users. */
+    public Dataset<Row> rows(Dataset<Row> accountTraits, Dataset<Row> accounts, String level) {
+      return compute(
+          asOf,
+          windows,
+          totalUsersWindow,
+          userEventCounts,
+          userActiveDates,
+          totals,
+          accountTraits,
+          accounts,
+          traitColumns,
+          level);
+    }
+  }
+
+  /**
    * @param userEventCounts per user and event, the count in each window ({@link
    *     WindowAggregates#userEventCounts})
    * @param userActiveDates each user's activity dates in the longest window ending on {@code asOf}
@@ -37,7 +66,7 @@ public final class AccountFeatures {
    * @param level the rows' {@code level}: {@code leaf}, or {@code parent} (then {@code accounts}
    *     maps users to their rollup accounts and {@code accountTraits} holds every parent)
    */
-  public static Dataset<Row> compute(
+  private static Dataset<Row> compute(
       LocalDate asOf,
       List<Integer> windows,
       int totalUsersWindow,

@@ -167,18 +167,17 @@ public final class FeaturesJob extends WithStageContext {
                   settings.userTraits()),
               accounts,
               settings.userTraits());
-      Dataset<Row> accountFeatures =
-          AccountFeatures.compute(
+      AccountFeatures.Inputs accountInputs =
+          new AccountFeatures.Inputs(
               date,
               features.windows(),
               features.totalUsersWindowDays(),
               eventCounts,
               activeDates,
               totalsOfDay,
-              accountTraits,
-              accounts,
-              settings.accountTraits(),
-              AccountHierarchy.LEAF);
+              settings.accountTraits());
+      Dataset<Row> accountFeatures =
+          accountInputs.rows(accountTraits, accounts, AccountHierarchy.LEAF);
       if (!tree.parents().isEmpty()) {
         // Parent rows: every user counts under its account's rollup accounts (the account itself
         // when it has children, and its ancestors), as if it belonged to each; the traits are the
@@ -194,16 +193,9 @@ public final class FeaturesJob extends WithStageContext {
                 .toDF("account_id");
         accountFeatures =
             accountFeatures.unionByName(
-                AccountFeatures.compute(
-                    date,
-                    features.windows(),
-                    features.totalUsersWindowDays(),
-                    eventCounts,
-                    activeDates,
-                    totalsOfDay,
+                accountInputs.rows(
                     parents.join(accountTraits, "account_id", "left"),
                     parentMembers,
-                    settings.accountTraits(),
                     AccountHierarchy.PARENT));
       }
       Dataset<Row> accountRows = accountFeatures;

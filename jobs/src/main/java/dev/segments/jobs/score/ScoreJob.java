@@ -126,9 +126,12 @@ public final class ScoreJob extends WithStageContext {
     Column level = AccountHierarchy.levelOf(accountFeatures);
     Dataset<Row> leafFeatures = accountFeatures.where(level.equalTo(AccountHierarchy.LEAF));
     Dataset<Row> parentFeatures = accountFeatures.where(level.equalTo(AccountHierarchy.PARENT));
-    // (account_id, rollup_account_id): whose parent rows each account's users count in.
-    Dataset<Row> rollups =
-        parentFeatures.isEmpty() ? null : AccountHierarchy.rollupsOn(warehouse, spark, date);
+    long parentRows = parentFeatures.count();
+    WorkspaceScorer.Hierarchy hierarchy =
+        parentRows == 0
+            ? null
+            : new WorkspaceScorer.Hierarchy(
+                parentFeatures, AccountHierarchy.rollupsOn(warehouse, spark, date), parentRows);
     SegmentCompiler conditions = SegmentsEvaluator.compiler(date, java.util.Map.of(), settings);
     int longestPeriod =
         settings.scoring().workspaces().stream().mapToInt(Workspace::periodDays).max().orElse(1);
@@ -166,8 +169,7 @@ public final class ScoreJob extends WithStageContext {
                 conditions,
                 userFeatures,
                 leafFeatures,
-                rollups == null ? null : parentFeatures,
-                rollups,
+                hierarchy,
                 activity,
                 previousScores(TableNames.USER_SCORES, "user_id", ws, date, null),
                 previousScores(
@@ -232,12 +234,17 @@ public final class ScoreJob extends WithStageContext {
         WorkspaceSummary summary,
         List<Dataset<Row>> persisted) {}
 
+    /**
+     * The date's parent rows of account_features ({@code rows} of them), and (account_id,
+     * rollup_account_id): whose parent rows each account's users count in.
+     */
+    record Hierarchy(Dataset<Row> features, Dataset<Row> rollups, long rows) {}
+
     private final Workspace ws;
     private final LocalDate date;
     private final Dataset<Row> userFeatures;
     private final Dataset<Row> accountFeatures;
-    private final Dataset<Row> parentFeatures;
-    private final Dataset<Row> rollups;
+    private final Hierarchy hierarchy;
     private final Dataset<Row> activity;
     private final Dataset<Row> previousUsers;
     private final Dataset<Row> previousAccounts;
@@ -255,8 +262,7 @@ public final class ScoreJob extends WithStageContext {
         SegmentCompiler conditions,
         Dataset<Row> userFeatures,
         Dataset<Row> accountFeatures,
-        Dataset<Row> parentFeatures,
-        Dataset<Row> rollups,
+        Hierarchy hierarchy,
         Dataset<Row> activity,
         Dataset<Row> previousUsers,
         Dataset<Row> previousAccounts,
@@ -268,8 +274,7 @@ public final class ScoreJob extends WithStageContext {
       this.date = date;
       this.userFeatures = userFeatures;
       this.accountFeatures = accountFeatures;
-      this.parentFeatures = parentFeatures;
-      this.rollups = rollups;
+      this.hierarchy = hierarchy;
       this.activity = activity;
       this.previousUsers = previousUsers;
       this.previousAccounts = previousAccounts;
@@ -324,15 +329,15 @@ public final class ScoreJob extends WithStageContext {
               previousAccounts,
               persisted);
       Accounts parents = null;
-      if (parentFeatures != null) {
+      if (hierarchy != null) {
         Dataset<Row> underParents =
             users
-                .join(rollups, "account_id")
+                .join(hierarchy.rollups(), "account_id")
                 .drop("account_id")
                 .withColumnRenamed("rollup_account_id", "account_id");
         Dataset<Row> parentAccounts =
             userAccounts
-                .join(rollups, "account_id")
+                .join(hierarchy.rollups(), "account_id")
                 .select(col("user_id"), col("rollup_account_id").as("account_id"));
         parents =
             accounts(
@@ -340,7 +345,7 @@ public final class ScoreJob extends WithStageContext {
                 underParents,
                 parentAccounts,
                 periodActivity,
-                parentFeatures,
+                hierarchy.features(),
                 previousParents,
                 persisted);
       }
@@ -363,7 +368,7 @@ public final class ScoreJob extends WithStageContext {
               accountStats.entities(),
               accountStats.active(),
               leaf.benchmark(),
-              parents == null ? 0 : parentFeatures.count(),
+              hierarchy == null ? 0 : hierarchy.rows(),
               parents == null ? null : parents.benchmark());
       if (parents != null) {
         accountOut = accountOut.unionByName(parents.rows());
