@@ -37,8 +37,8 @@
 # default scale.
 # Writes docs/benchmarks.csv (or --csv FILE) and prints a table for docs/benchmarks.md. Works
 # under work/bench/ (or --work DIR), which it empties first.
-# The default scale takes ~16 min on 2 cores of an Intel Xeon at 2.1 GHz (2026-11-29), ~19.3 min with
-# --cold-runs 1 (docs/benchmarks.md).
+# The default scale takes ~20.5 min on 2 cores of an Intel Xeon at 2.1 GHz (2026-12-02; ~16 min before H),
+# ~3.3 min more with --cold-runs 1 (docs/benchmarks.md).
 set -euo pipefail
 here="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -262,8 +262,10 @@ mapfile -t groupby < <(sed -n 's/^bench-groupby: .* in \([0-9]*\) ms$/\1/p' "$lo
 mapfile -t duck < <(sed -n 's/^bench-duckdb: .* in \([0-9]*\) ms$/\1/p' "$logs/bench.log.out")
 [[ ${#groupby[@]} == "$runs" && ${#duck[@]} == "$runs" ]] \
   || { echo "bench: expected $runs groupBy and DuckDB times in $logs/bench.log.out" >&2; exit 1; }
-# Events in the full input: the accepted events of the full recompute's ingest.
-events_in=$(grep -o 'accepted [0-9,]*' "$logs/full-1.log" | head -1 | tr -d ',' | awk '{print $2}')
+# Events in the full input: the accepted events of the full recompute's ingest (its summary line
+# "ingest D: read N, accepted M, ..." on stdout: of the day-241 runs, the one that read the most).
+events_in=$( (grep "^ingest $d241: .*accepted" "$logs/bench.log.out" || true) | grep -o 'accepted [0-9,]*' | tr -d ',' | awk '$2 > m {m = $2} END {print m + 0}')
+(( events_in > 0 )) || { echo "bench: no ingest summary of $d241 in $logs/bench.log.out" >&2; exit 1; }
 load1=$(stages_ms "$logs/load1.log"); load2=$(stages_ms "$logs/load2.log")
 # Keep the last round's warehouses (compared above), not the other copies.
 for r in $(seq 1 $(( runs - 1 ))); do rm -rf "$out/wh-n1-$r" "$out/wh-n2-$r" "$out/wh-full-$r"; done
@@ -343,7 +345,7 @@ import re, statistics
 lat = {"appended": [], "replaced": [], "created": []}
 for r in range(1, $runs + 1):
     for line in open(f"$logs/seg100-{r}.log"):
-        m = re.search(r"Wrote the rows to segment_\\w+ \\(.*; (appended|replaced|created)[^)]*\\) in (\\d+) ms", line)
+        m = re.search(r"Wrote (?:the|\\d+) rows to segment_\\w+ \\(.*; (appended|replaced|created)[^)]*\\) in (\\d+) ms", line)
         if m:
             lat[m.group(1)].append(int(m.group(2)))
 print("membership table commits of the 100-custom runs (each, 6 in flight): "
