@@ -35,18 +35,19 @@ class LateEventsRerunTest {
         .toList();
   }
 
-  private static long eventsOfUser(TestRuns runs, String day, String column) {
+  /** u1's user_features row of the date. */
+  private static Row u1On(TestRuns runs, String day) {
     return runs.table(TableNames.USER_FEATURES)
         .where(col("as_of_date").equalTo(lit(Date.valueOf(day))).and(col("user_id").equalTo("u1")))
-        .first()
-        .getAs(column);
+        .first();
+  }
+
+  private static long eventsOfUser(TestRuns runs, String day, String column) {
+    return u1On(runs, day).getAs(column);
   }
 
   private static String accountOf(TestRuns runs, String day) {
-    return runs.table(TableNames.USER_FEATURES)
-        .where(col("as_of_date").equalTo(lit(Date.valueOf(day))).and(col("user_id").equalTo("u1")))
-        .first()
-        .getAs("account_id");
+    return u1On(runs, day).getAs("account_id");
   }
 
   /**
